@@ -1,0 +1,36 @@
+"""The command line: thin commands over the same functions the web uses."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from strategistatus.errors import StrategistatusError
+
+from . import check_cmd, import_cmd, init_cmd, pending
+from .output import err_console
+
+app = typer.Typer(
+    name="strategistatus",
+    help="Follow up the IT and digitalization strategy with real figures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+init_cmd.register(app)
+import_cmd.register(app)
+check_cmd.register(app)
+pending.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``strategistatus`` console script."""
+    try:
+        app()
+    except StrategistatusError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("interrupted; nothing was written")
+        sys.exit(130)

@@ -1,0 +1,34 @@
+"""Commands of CLI.md that later work builds; until then they say so and exit 2."""
+
+from __future__ import annotations
+
+import typer
+
+from .output import err_console
+
+PENDING = {
+    "status": "every goal and indicator with value, target and status",
+    "values": "one indicator's figures by school, grade and period",
+    "report": "the committee report (Markdown, HTML, DOCX, PDF)",
+    "serve": "the dashboard and API",
+    "demo": "the synthetic demo municipality",
+}
+
+
+def _pending(name: str, what: str) -> typer.models.CommandFunctionType:
+    def command(ctx: typer.Context) -> None:
+        err_console.print(f"'strategistatus {name}' ({what}) is not built yet.")
+        raise typer.Exit(2)
+
+    command.__doc__ = f"{what[0].upper()}{what[1:]} (not built yet)."
+    return command
+
+
+def register(app: typer.Typer) -> None:
+    settings = {"allow_extra_args": True, "ignore_unknown_options": True}
+    for name, what in PENDING.items():
+        app.command(name, context_settings=settings)(_pending(name, what))
+    users = typer.Typer(help="Manage accounts and roles (not built yet).")
+    for sub in ("add", "list", "disable"):
+        users.command(sub, context_settings=settings)(_pending(f"users {sub}", "account management"))
+    app.add_typer(users, name="users")

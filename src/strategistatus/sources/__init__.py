@@ -1,0 +1,1 @@
+"""Import of the source systems '  exports: readers, dataset contracts, the importer."""

@@ -1,0 +1,172 @@
+"""The store: the only code that talks to the database.
+
+One embedded DuckDB file per workspace. Imports are staged in TEMP tables, validated and
+pseudonymised in the engine and written in one transaction. Reads for the layers above are
+Ibis tables, so indicator expressions stay engine-independent (PostgreSQL and Spark later).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from strategistatus.sources.columns import Column, Dataset
+
+from . import writing
+from .engine import connect
+from .parsing import ParseContext
+from .staging import CellProblem, Pseudonymizer, Staged, Stager
+from .writing import FileChange, StagedFile
+
+if TYPE_CHECKING:
+    import ibis
+
+__all__ = ["CellProblem", "FileChange", "ImportPlan", "RawFile", "Store"]
+
+
+@dataclass(slots=True)
+class RawFile:
+    """A file as the readers found it, ready for staging."""
+
+    label: str  # the file name shown in messages
+    sha256: str
+    names: list[str | None]  # canonical column per file column (None: not used)
+    locale: str | None
+    path: Path | None = None  # a UTF-8 CSV file ...
+    delimiter: str = ";"
+    rows: list[list[str | None]] | None = None  # ... or rows read from XLSX
+    constants: dict[str, str] = field(default_factory=dict)  # e.g. snapshot_date from the CLI
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    """The outcome of validating and comparing files; nothing is written until ``commit``."""
+
+    dataset: Dataset
+    staged: list[Staged]
+    files: list[StagedFile] = field(default_factory=list)
+    diff: str | None = None
+
+    @property
+    def errors(self) -> list[CellProblem]:
+        return [e for s in self.staged for e in s.errors]
+
+    @property
+    def error_count(self) -> int:
+        return sum(s.error_count for s in self.staged)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+class Store:
+    """A workspace's database."""
+
+    def __init__(self, path: Path, *, read_only: bool = False, memory_limit: str = "1GB",
+                 temp_dir: Path | None = None) -> None:
+        self.path = path
+        self.con = connect(path, read_only=read_only, memory_limit=memory_limit, temp_dir=temp_dir)
+        self._ibis: Any = None
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- imports ------------------------------------------------------------------------------
+    def stage(self, dataset: Dataset, raws: list[RawFile], secret: bytes) -> ImportPlan:
+        """Validate every file completely and compare it with the stored rows."""
+        stager = Stager(self.con, Pseudonymizer(secret))
+        stager.drop_temp()
+        staged: list[Staged] = []
+        for raw in raws:
+            if raw.rows is not None:
+                table = stager.load_rows(raw.names, raw.rows)
+            else:
+                assert raw.path is not None
+                table = stager.load_csv(raw.path, raw.label, raw.delimiter, raw.names)
+            staged.append(stager.stage(dataset, table, raw.label, ParseContext(raw.locale),
+                                       raw.constants))
+        plan = ImportPlan(dataset, staged)
+        if plan.ok:
+            plan.files = [StagedFile(s.table, FileChange(s.file, r.sha256, s.rows,
+                                                         warnings=len(s.warnings)))
+                          for s, r in zip(staged, raws, strict=True)]
+            plan.diff = writing.plan(self.con, dataset, plan.files)
+        return plan
+
+    def commit(self, plan: ImportPlan, *, user: str, now: dt.datetime) -> None:
+        """Write a validated plan in one transaction."""
+        if not plan.ok or plan.diff is None:
+            raise ValueError("a plan with errors cannot be written")
+        writing.apply(self.con, plan.dataset, plan.files, plan.diff, user=user, now=now)
+
+    def discard(self) -> None:
+        Stager(self.con, Pseudonymizer(b"")).drop_temp()
+
+    def batch_with_hash(self, dataset: str, sha256: str) -> tuple[int, dt.datetime] | None:
+        row = self.con.execute("SELECT batch_id, imported_at FROM import_batches WHERE dataset = ? "
+                               "AND sha256 = ? ORDER BY batch_id DESC LIMIT 1",
+                               [dataset, sha256]).fetchone()
+        return (int(row[0]), row[1]) if row else None
+
+    # -- reads --------------------------------------------------------------------------------
+    @property
+    def ibis(self) -> Any:
+        """An Ibis backend on this database (engine-independent expressions for the layers above)."""
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis
+
+    def table(self, name: str) -> ibis.Table:
+        return self.ibis.table(name)
+
+    def batches(self, dataset: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM import_batches"
+        params: list[Any] = []
+        if dataset:
+            sql += " WHERE dataset = ?"
+            params.append(dataset)
+        cur = self.con.execute(sql + " ORDER BY batch_id", params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def count(self, table: str) -> int:
+        row = self.con.execute(f'SELECT count(*) FROM main."{table}"').fetchone()
+        return int(row[0]) if row else 0
+
+    def dataset_overview(self) -> list[tuple[str, int, dt.datetime | None]]:
+        """Each dataset's row count and the time of its latest import."""
+        from strategistatus.sources.registry import DATASETS
+
+        out = []
+        for name in DATASETS:
+            last = self.con.execute("SELECT max(imported_at) FROM import_batches WHERE dataset = ?",
+                                    [name]).fetchone()
+            out.append((name, self.count(name), last[0] if last else None))
+        return out
+
+    def parse_cells(self, column: Column, cells: list[str | None], *, locale: str | None = None
+                    ) -> list[tuple[Any, str | None]]:
+        """Each cell parsed as ``column`` would be on import: (value, reason it is bad).
+
+        Person cells give the normalised identity before pseudonymisation. Used to check a
+        single value (a form field, a test) by the same SQL that checks whole files.
+        """
+        probe = Dataset("_probe", "probe", (column,), key=())
+        stager = Stager(self.con, Pseudonymizer(b""))
+        raw = stager.load_rows([column.name], [[c] for c in cells])
+        staged = stager._stage_checked(probe, raw, ParseContext(locale))
+        rows = self.con.execute(f'SELECT "{column.name}", "_e_{column.name}" FROM "{staged}" '
+                                'ORDER BY "_row"').fetchall()
+        stager.drop_temp()
+        return [(v, e) for v, e in rows]

@@ -1,0 +1,60 @@
+"""The embedded DuckDB engine: opening the workspace's database file, and clear errors.
+
+This and its sibling modules are the only code that imports ``duckdb`` (a ruff rule holds
+that line). A second process that wants to write while another holds the file gets a
+message saying what to do, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from strategistatus.errors import WorkspaceError
+
+from .schema import SCHEMA_VERSION, all_ddl
+
+
+def connect(path: Path, *, read_only: bool = False, memory_limit: str = "1GB",
+            threads: int | None = None, temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection to the database file, created with its schema if it is new."""
+    config: dict[str, str | int | bool] = {"memory_limit": memory_limit}
+    if threads:
+        config["threads"] = threads
+    if temp_dir is not None:
+        config["temp_directory"] = str(temp_dir)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WorkspaceError(
+                f"the database {path.name} is in use by another strategistatus process "
+                "(perhaps 'strategistatus serve' or another import); wait for it to finish, "
+                "or stop it, and try again") from None
+        raise WorkspaceError(f"cannot open the database {path}: {exc}") from None
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    with transaction(con):
+        for statement in all_ddl():
+            con.execute(statement)
+        con.execute("INSERT INTO store_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
+                    [str(SCHEMA_VERSION)])
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing: commit when the block ends, roll back on any error."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

@@ -1,0 +1,42 @@
+"""The database schema: one table per dataset, the import batches, and their provenance."""
+
+from __future__ import annotations
+
+from strategistatus.sources.columns import Dataset
+from strategistatus.sources.registry import DATASETS
+
+from .parsing import SQL_TYPES
+
+SCHEMA_VERSION = 1
+
+BATCHES_DDL = """
+CREATE TABLE IF NOT EXISTS import_batches (
+    batch_id INTEGER PRIMARY KEY,
+    dataset VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    user_name VARCHAR NOT NULL,
+    rows_read BIGINT NOT NULL,
+    inserted BIGINT NOT NULL,
+    updated BIGINT NOT NULL,
+    unchanged BIGINT NOT NULL,
+    removed BIGINT NOT NULL,
+    warnings BIGINT NOT NULL
+)
+"""
+
+META_DDL = "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+
+
+def table_ddl(dataset: Dataset) -> str:
+    """CREATE TABLE for a dataset: its columns, typed, and the batch each row came from."""
+    columns = [f'"{c.name}" {SQL_TYPES[c.kind]}' for c in dataset.columns + dataset.derived]
+    columns.append('"_batch" INTEGER NOT NULL')
+    return f'CREATE TABLE IF NOT EXISTS "{dataset.name}" ({", ".join(columns)})'
+
+
+def all_ddl() -> list[str]:
+    statements = [META_DDL, BATCHES_DDL, "CREATE SEQUENCE IF NOT EXISTS batch_ids START 1"]
+    statements += [table_ddl(d) for d in DATASETS.values()]
+    return statements

@@ -1,0 +1,100 @@
+"""The strategy file's top level: the strategy and its goals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from pydantic import Field, WithJsonSchema
+
+from .base import IsoDate, StrategyModel, Text
+from .indicator import Indicator
+
+
+class Period(StrategyModel):
+    """The period the strategy runs (strategiperiode)."""
+
+    start: IsoDate = Field(description="First day, YYYY-MM-DD")
+    end: IsoDate = Field(description="Last day, YYYY-MM-DD")
+
+
+_GOAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+GoalId = Annotated[
+    str,
+    Field(pattern=_GOAL_ID),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": _GOAL_ID}, {"type": "integer", "minimum": 0}],
+            "description": 'Stable identifier, e.g. "1"; the milestones dataset names goals by it',
+        }
+    ),
+]
+
+
+class Goal(StrategyModel):
+    """One goal of the strategy (mål), measured by its indicators."""
+
+    id: GoalId
+    number: int = Field(ge=1, description="The goal's number in the strategy document")
+    title: Text = Field(description="The goal as the strategy words it")
+    owner: str | None = Field(
+        default=None,
+        description="Responsible role or unit (målejer), e.g. Pædagogisk it; never a CPR number",
+    )
+    indicators: list[Indicator] = Field(
+        default_factory=list, description="The indicators measuring the goal; at least one"
+    )
+
+
+class Strategy(StrategyModel):
+    """A municipality's strategy with goals, indicators and targets."""
+
+    format_version: int = Field(
+        default=1, ge=1, le=1, description="Version of the strategy file format: 1"
+    )
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="Stable identifier, lower case, e.g. aalborg-2017",
+    )
+    title: Text = Field(description="The strategy's name")
+    municipality: int = Field(
+        ge=101, le=999, description="Official municipality number (kommunenummer), e.g. 851"
+    )
+    department: str | None = Field(
+        default=None, description="The department that owns the strategy (forvaltning)"
+    )
+    adopted: IsoDate | None = Field(default=None, description="Date adopted (vedtaget)")
+    period: Period = Field(description="The period the strategy runs")
+    goals: list[Goal] = Field(min_length=1, description="The goals, in the document's order")
+
+    def goal(self, goal_id: str) -> Goal:
+        """The goal with id ``goal_id``; KeyError when there is none."""
+        for goal in self.goals:
+            if goal.id == goal_id:
+                return goal
+        raise KeyError(f"no goal {goal_id!r} in strategy {self.id}")
+
+    def indicators(self) -> Iterator[tuple[Goal, Indicator]]:
+        """Every indicator with its goal, in file order."""
+        for goal in self.goals:
+            for indicator in goal.indicators:
+                yield goal, indicator
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with id ``indicator_id``; KeyError when there is none."""
+        for _goal, indicator in self.indicators():
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(f"no indicator {indicator_id!r} in strategy {self.id}")
+
+    def goal_of(self, indicator_id: str) -> Goal:
+        """The goal an indicator belongs to; KeyError when there is none."""
+        for goal, indicator in self.indicators():
+            if indicator.id == indicator_id:
+                return goal
+        raise KeyError(f"no indicator {indicator_id!r} in strategy {self.id}")
+
+    def owner_of(self, indicator_id: str) -> str | None:
+        """The indicator's owner, or its goal's when it names none."""
+        indicator = self.indicator(indicator_id)
+        return indicator.owner or self.goal_of(indicator_id).owner
