@@ -97,7 +97,9 @@ NEXT_SCHOOL = {"851904": "851901"}  # Sebber Skole ends with 6. klasse; pupils g
 @dataclass
 class Pupil:
     id: str  # CPR number
-    years: dict[int, tuple[str, int, str]] = field(default_factory=dict)  # year: school, grade, class
+    years: dict[int, tuple[str, int, str]] = field(
+        default_factory=dict
+    )  # year: school, grade, class
 
 
 @dataclass
@@ -110,6 +112,7 @@ class Employee:
 
 
 # -- invented people ------------------------------------------------------------------------
+
 
 def century_year(digits: str) -> int:
     """The birth year of a ten-digit CPR number, with the century from the seventh digit."""
@@ -146,9 +149,38 @@ def random_day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
     return first + dt.timedelta(days=rng.randrange((last - first).days + 1))
 
 
-NAMES = ("anne", "lars", "mette", "jens", "hanne", "peter", "karen", "niels", "lene", "mads",
-         "trine", "ole", "rikke", "bo", "signe", "kim", "pia", "henrik", "maja", "søren",
-         "line", "tina", "jonas", "eva", "ulla", "finn", "dorte", "knud", "birte", "allan")
+NAMES = (
+    "anne",
+    "lars",
+    "mette",
+    "jens",
+    "hanne",
+    "peter",
+    "karen",
+    "niels",
+    "lene",
+    "mads",
+    "trine",
+    "ole",
+    "rikke",
+    "bo",
+    "signe",
+    "kim",
+    "pia",
+    "henrik",
+    "maja",
+    "søren",
+    "line",
+    "tina",
+    "jonas",
+    "eva",
+    "ulla",
+    "finn",
+    "dorte",
+    "knud",
+    "birte",
+    "allan",
+)
 
 
 def invent_unilogin(rng: random.Random, used: set[str]) -> str:
@@ -160,6 +192,7 @@ def invent_unilogin(rng: random.Random, used: set[str]) -> str:
 
 
 # -- the invented municipality ---------------------------------------------------------------
+
 
 @dataclass
 class World:
@@ -213,6 +246,7 @@ def teachers(world: World, on: dt.date) -> list[Employee]:
 
 
 # -- formatting ------------------------------------------------------------------------------
+
 
 def da_date(d: dt.date | None, sep: str = "-") -> str:
     return d.strftime(f"%d{sep}%m{sep}%Y") if d else ""
@@ -271,25 +305,39 @@ def xlsx_bytes(title: str, header: list[str], rows: Iterable[list[object]]) -> b
 def _repack(data: bytes) -> bytes:
     stamp = dt.datetime(*FIXED_ZIP_TIME).strftime("%Y-%m-%dT%H:%M:%SZ")
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(),
-                                 content)
-            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME), content,
-                         compress_type=zipfile.ZIP_DEFLATED)
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), content
+                )
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME),
+                content,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return out.getvalue()
 
 
 # -- one function per file --------------------------------------------------------------------
 
+
 def schools(world: World) -> bytes:
-    header = ["Institutionsnummer", "Skolenavn", "Skoletype", "Fra klassetrin",
-              "Til klassetrin", "Distrikt"]
-    rows = [[s.id, s.name, "Folkeskole", "0. kl.", f"{s.grade_to}. kl.", s.district]
-            for s in SCHOOLS]
+    header = [
+        "Institutionsnummer",
+        "Skolenavn",
+        "Skoletype",
+        "Fra klassetrin",
+        "Til klassetrin",
+        "Distrikt",
+    ]
+    rows = [
+        [s.id, s.name, "Folkeskole", "0. kl.", f"{s.grade_to}. kl.", s.district] for s in SCHOOLS
+    ]
     return csv_bytes(header, rows, FORMATS["skoler.csv"])
 
 
@@ -300,11 +348,10 @@ def pupils(world: World) -> bytes:
         for p in world.pupils:
             if year in p.years:
                 school, grade, klasse = p.years[year]
-                dus = "Ja" if grade <= 3 else ("Ja" if grade <= 6 and rng.random() < 0.4
-                                                else "Nej")
+                dus = "Ja" if grade <= 3 else ("Ja" if grade <= 6 and rng.random() < 0.4 else "Nej")
                 rows.append([da_date(roster), p.id, school, grade, klasse, dus])
     rows.sort(key=lambda r: (r[0][-4:], r[2], r[3], r[4]))
-    header = ["Dato", "CPR-nr", "Skole", "Klassetrin", "Klasse", "DUS"]
+    header = ["Dato", "CPR-nr", "Institutionsnummer", "Klassetrin", "Klasse", "DUS"]
     return csv_bytes(header, rows, FORMATS["elevliste.csv"])
 
 
@@ -333,8 +380,11 @@ def devices(world: World) -> bytes:
     rows: list[list[object]] = []
     held: dict[str, list[object]] = {}  # pupil -> their open row
     pool: dict[str, list[list[object]]] = {s.id: [] for s in SCHOOLS}  # returned, to reuse
-    ipads = {2015: ("iPad Air 2", 3299.0), 2016: ("iPad Air 2", 3299.0),
-             2017: ("iPad (5. generation)", 2699.0)}
+    ipads = {
+        2015: ("iPad Air 2", 3299.0),
+        2016: ("iPad Air 2", 3299.0),
+        2017: ("iPad (5. generation)", 2699.0),
+    }
     for year in YEARS:
         for p in world.pupils:  # a pupil changing school hands the old school's iPad back
             row = held.get(p.id)
@@ -349,43 +399,114 @@ def devices(world: World) -> bytes:
             issued = dt.date(year, 8, 10 + rng.randrange(8)).isoformat()
             if pool[school]:
                 old = pool[school].pop(0)
-                row = [old[0], "tablet", old[2], "municipality", p.id, "pupil", school,
-                       old[7], issued, None, old[10]]
+                row = [
+                    old[0],
+                    "tablet",
+                    old[2],
+                    "municipality",
+                    p.id,
+                    "pupil",
+                    school,
+                    old[7],
+                    issued,
+                    None,
+                    old[10],
+                ]
             else:
                 model, price = ipads[year]
-                row = [_serial(rng, "DMP", used), "tablet", model, "municipality", p.id,
-                       "pupil", school, dt.date(year, 6, 15).isoformat(), issued, None,
-                       f"{price:,.2f}"]
+                row = [
+                    _serial(rng, "DMP", used),
+                    "tablet",
+                    model,
+                    "municipality",
+                    p.id,
+                    "pupil",
+                    school,
+                    dt.date(year, 6, 15).isoformat(),
+                    issued,
+                    None,
+                    f"{price:,.2f}",
+                ]
             held[p.id] = row
             rows.append(row)
     for i, p in enumerate(p for p in world.pupils if p.years.get(2017, ("", 0))[1] >= 8):
         if i % 2 == 0:  # every other pupil in 8.-9. klasse brings a registered own device
-            kind, model = rng.choice([("laptop", "MacBook Air"), ("chromebook", None),
-                                      ("laptop", "HP Pavilion 14")])
-            rows.append([_serial(rng, "BYOD", used), kind, model, "byod", p.id, "pupil",
-                         p.years[2017][0], None, dt.date(2017, 8, 21 + i % 5).isoformat(),
-                         None, None])
+            kind, model = rng.choice(
+                [("laptop", "MacBook Air"), ("chromebook", None), ("laptop", "HP Pavilion 14")]
+            )
+            rows.append(
+                [
+                    _serial(rng, "BYOD", used),
+                    kind,
+                    model,
+                    "byod",
+                    p.id,
+                    "pupil",
+                    p.years[2017][0],
+                    None,
+                    dt.date(2017, 8, 21 + i % 5).isoformat(),
+                    None,
+                    None,
+                ]
+            )
     returned: dict[str, list[object]] = {}
     for e in world.staff:
         if e.school == "851905" and e.title == "Pædagog":
             continue  # still waiting for a laptop
         if e.start.year == 2017 and e.school in returned:
             old = returned.pop(e.school)
-            rows.append([old[0], "laptop", old[2], "municipality", e.id, "staff", e.school,
-                         old[7], "2017-08-07", None, old[10]])
+            rows.append(
+                [
+                    old[0],
+                    "laptop",
+                    old[2],
+                    "municipality",
+                    e.id,
+                    "staff",
+                    e.school,
+                    old[7],
+                    "2017-08-07",
+                    None,
+                    old[10],
+                ]
+            )
             continue
         old_laptop = e.school == "851904" and e.title == "Lærer"
-        purchased, issued = ((dt.date(2013, 6, 20), dt.date(2013, 8, 5)) if old_laptop
-                             else (dt.date(2015, 6, 10), dt.date(2015, 8, 3)))
+        purchased, issued = (
+            (dt.date(2013, 6, 20), dt.date(2013, 8, 5))
+            if old_laptop
+            else (dt.date(2015, 6, 10), dt.date(2015, 8, 3))
+        )
         model, price = ("ThinkPad L440", 5995.0) if old_laptop else ("ThinkPad L460", 6495.0)
-        row = [_serial(rng, "PF0", used), "laptop", model, "municipality", e.id, "staff",
-               e.school, purchased.isoformat(), issued.isoformat(),
-               e.end.isoformat() if e.end < MEASURED else None, f"{price:,.2f}"]
+        row = [
+            _serial(rng, "PF0", used),
+            "laptop",
+            model,
+            "municipality",
+            e.id,
+            "staff",
+            e.school,
+            purchased.isoformat(),
+            issued.isoformat(),
+            e.end.isoformat() if e.end < MEASURED else None,
+            f"{price:,.2f}",
+        ]
         if e.end < MEASURED:
             returned[e.school] = row
         rows.append(row)
-    header = ["device_id", "kind", "model", "ownership", "holder", "holder_kind", "school_id",
-              "purchased", "issued", "returned", "price_dkk"]
+    header = [
+        "device_id",
+        "kind",
+        "model",
+        "ownership",
+        "holder",
+        "holder_kind",
+        "school_id",
+        "purchased",
+        "issued",
+        "returned",
+        "price_dkk",
+    ]
     return csv_bytes(header, rows, FORMATS["enheder.csv"])
 
 
@@ -403,21 +524,42 @@ def enrolments(world: World) -> bytes:
                 if kind == "Skolestart":
                     day = random_day(rng, dt.date(year + 1, 1, 5), dt.date(year + 1, 1, 31))
                 else:
-                    day = random_day(rng, dt.date(year, 8, 1), min(dt.date(year + 1, 6, 30),
-                                                                  MEASURED))
-                at = dt.datetime.combine(day, dt.time(rng.randrange(7, 22), rng.randrange(60),
-                                                      rng.randrange(60)))
-                channel = ("Selvbetjening" if rng.random() < digital_share[year]
-                           else rng.choice(["Papir", "Blanket", "Mail"]))
-                rows.append([f"IND-{year + 1}-{number:05d}", kind, channel,
-                             at.strftime("%d-%m-%Y %H:%M:%S"), school.id])
+                    day = random_day(
+                        rng, dt.date(year, 8, 1), min(dt.date(year + 1, 6, 30), MEASURED)
+                    )
+                at = dt.datetime.combine(
+                    day, dt.time(rng.randrange(7, 22), rng.randrange(60), rng.randrange(60))
+                )
+                channel = (
+                    "Selvbetjening"
+                    if rng.random() < digital_share[year]
+                    else rng.choice(["Papir", "Blanket", "Mail"])
+                )
+                rows.append(
+                    [
+                        f"IND-{year + 1}-{number:05d}",
+                        kind,
+                        channel,
+                        at.strftime("%d-%m-%Y %H:%M:%S"),
+                        school.id,
+                    ]
+                )
     rows = [r for r in rows if dt.datetime.strptime(r[3], "%d-%m-%Y %H:%M:%S").date() <= MEASURED]
-    header = ["Ansøgnings ID", "Type", "Kanal", "Modtaget", "Skole"]
+    header = ["Ansøgnings ID", "Type", "Kanal", "Modtaget", "Skole ID"]
     return csv_bytes(header, rows, FORMATS["indskrivninger.csv"])
 
 
-SUBJECTS = ("Dansk", "Matematik", "Engelsk", "Natur/teknologi", "Historie", "Billedkunst",
-            "Idræt", "Kristendomskundskab", "Tysk")
+SUBJECTS = (
+    "Dansk",
+    "Matematik",
+    "Engelsk",
+    "Natur/teknologi",
+    "Historie",
+    "Billedkunst",
+    "Idræt",
+    "Kristendomskundskab",
+    "Tysk",
+)
 
 
 @dataclass
@@ -455,9 +597,11 @@ def make_courses(world: World) -> list[Course]:
 
 
 def courses(world: World) -> bytes:
-    rows = [[c.id, int(c.school), c.author, c.created, c.shared, c.subject, c.grade]
-            for c in make_courses(world)]
-    header = ["Forløb ID", "Skole", "Oprettet af", "Oprettet", "Delt", "Fag", "Klassetrin"]
+    rows = [
+        [c.id, int(c.school), c.author, c.created, c.shared, c.subject, c.grade]
+        for c in make_courses(world)
+    ]
+    header = ["Forløb ID", "Skole ID", "Oprettet af", "Oprettet", "Delt", "Fag", "Klassetrin"]
     return xlsx_bytes("Forløb", header, rows)
 
 
@@ -475,18 +619,22 @@ def course_copies(world: World) -> bytes:
             copier = rng.choice(candidates)
             rows.append([copied, str(c.id), copier.school, copier.id])
     rows.sort(key=lambda r: (r[0], r[1], r[3]))
-    out = [[f"K{500000 + i * 7:07d}", course, da_date(copied, "."), school, copier]
-           for i, (copied, course, school, copier) in enumerate(rows, start=1)]
-    header = ["Kopi ID", "Forløb ID", "Kopieret", "Skole", "Kopieret af"]
+    out = [
+        [f"K{500000 + i * 7:07d}", course, da_date(copied, "."), school, copier]
+        for i, (copied, course, school, copier) in enumerate(rows, start=1)
+    ]
+    header = ["Kopi ID", "Forløb ID", "Kopieret", "Skole ID", "Kopieret af"]
     return csv_bytes(header, out, FORMATS["forloeb_kopier.csv"])
 
 
 def pupil_plans(world: World) -> bytes:
     rng = random.Random(f"{SEED}-plans")
     on_platform = {2015: 0.5, 2016: 0.9, 2017: 0.97}
-    published = {2015: (dt.date(2016, 1, 10), dt.date(2016, 6, 20)),
-                 2016: (dt.date(2016, 12, 1), dt.date(2017, 6, 20)),
-                 2017: (dt.date(2017, 11, 15), dt.date(2018, 1, 26))}
+    published = {
+        2015: (dt.date(2016, 1, 10), dt.date(2016, 6, 20)),
+        2016: (dt.date(2016, 12, 1), dt.date(2017, 6, 20)),
+        2017: (dt.date(2017, 11, 15), dt.date(2018, 1, 26)),
+    }
     iup = [p for p in world.pupils if 2016 in p.years and 2017 in p.years][3::11]
     tested = [p for p in world.pupils if p.years.get(2017, ("", 0))[1] in (2, 4, 6, 8)][::2]
     rows = []
@@ -502,7 +650,7 @@ def pupil_plans(world: World) -> bytes:
                 platform = "MinUddannelse" if rng.random() < on_platform[year] else "Papir"
                 day = random_day(rng, *published[year])
                 rows.append([p.id, school, school_year(year), kind, platform, da_date(day, ".")])
-    header = ["Elev", "Skole", "Skoleår", "Plantype", "Platform", "Offentliggjort"]
+    header = ["Elev", "Skole ID", "Skoleår", "Plantype", "Platform", "Offentliggjort"]
     return csv_bytes(header, rows, FORMATS["elevplaner.csv"])
 
 
@@ -515,14 +663,15 @@ def messages(world: World) -> bytes:
         for school in SCHOOLS:
             summer = 0.2 if month == 7 else 1.0
             intra = round(school.size * rng.uniform(1.6, 3.2) * summer)
-            rows.append([f"{year}-{month:02d}", school.id, "SkoleIntra", "Forældre",
-                         da_number(intra, 0)])
+            rows.append(
+                [f"{year}-{month:02d}", school.id, "SkoleIntra", "Forældre", da_number(intra, 0)]
+            )
             paper = round(school.size / 10 * max(0.0, 1 - i / 15) * rng.uniform(0.7, 1.3))
             if school.id == "851904":
                 paper = max(paper, rng.randrange(2, 5))
             if paper:
                 rows.append([f"{year}-{month:02d}", school.id, "Papir", "Forældre", str(paper)])
-    header = ["Måned", "Skole", "Kanal", "Modtager", "Antal"]
+    header = ["Måned", "Skole ID", "Kanal", "Modtager", "Antal"]
     return csv_bytes(header, rows, FORMATS["kommunikation.csv"])
 
 
@@ -535,15 +684,19 @@ def trainings(world: World) -> bytes:
             day = random_day(rng, dt.date(2016, 2, 1), dt.date(2016, 6, 15))
             rows.append([e.id, e.school, e.title, "Superbruger MinUddannelse", da_date(day)])
     for school in SCHOOLS:
-        staff_here = [e for e in world.staff if e.school == school.id and e.title == "Lærer"
-                      and e.start.year == 2015]
+        staff_here = [
+            e
+            for e in world.staff
+            if e.school == school.id and e.title == "Lærer" and e.start.year == 2015
+        ]
         day = random_day(rng, dt.date(2016, 2, 1), dt.date(2016, 6, 15))
-        rows.append([staff_here[0].id, school.id, "Lærer", "Superbruger MinUddannelse",
-                     da_date(day)])
+        rows.append(
+            [staff_here[0].id, school.id, "Lærer", "Superbruger MinUddannelse", da_date(day)]
+        )
         for e in staff_here[1:]:
             day = random_day(rng, dt.date(2016, 8, 15), dt.date(2017, 3, 31))
             rows.append([e.id, school.id, "Lærer", "MinUddannelse grundkursus", da_date(day)])
-    header = ["Medarbejder", "Skole", "Rolle", "Kursus", "Gennemført"]
+    header = ["Medarbejder", "Skole ID", "Rolle", "Kursus", "Gennemført"]
     return csv_bytes(header, rows, FORMATS["uddannelser.csv"])
 
 
@@ -556,9 +709,8 @@ def finances(world: World) -> bytes:
             for account, amount in per_pupil.items():
                 budget = round(school.size * amount, -2)
                 actual = round(budget * rng.uniform(0.9, 1.1), 2)
-                rows.append([school.id, 2017, month, account, da_number(budget),
-                             da_number(actual)])
-    header = ["Skole", "År", "Måned", "Konto", "Budget", "Forbrug"]
+                rows.append([school.id, 2017, month, account, da_number(budget), da_number(actual)])
+    header = ["Institutionsnummer", "År", "Måned", "Konto", "Budget", "Forbrug"]
     return csv_bytes(header, rows, FORMATS["oekonomi.csv"])
 
 
@@ -571,12 +723,27 @@ def results(world: World) -> bytes:
             per_grade = max(8, round(school.size / (school.grade_to + 1)))
             for grade in (2, 4, 6, 8):
                 if grade <= school.grade_to:
-                    rows.append([int(school.id), school_year(year), grade,
-                                 "nationale test dansk læsning", round(rng.uniform(45, 75), 1),
-                                 per_grade - rng.randrange(0, 4)])
-            rows.append([int(school.id), school_year(year), None, "trivsel samlet",
-                         round(rng.uniform(3.7, 4.2), 2), school.size - rng.randrange(5, 30)])
-    header = ["Skole", "Skoleår", "Klassetrin", "Måling", "Værdi", "Antal elever"]
+                    rows.append(
+                        [
+                            int(school.id),
+                            school_year(year),
+                            grade,
+                            "nationale test dansk læsning",
+                            round(rng.uniform(45, 75), 1),
+                            per_grade - rng.randrange(0, 4),
+                        ]
+                    )
+            rows.append(
+                [
+                    int(school.id),
+                    school_year(year),
+                    None,
+                    "trivsel samlet",
+                    round(rng.uniform(3.7, 4.2), 2),
+                    school.size - rng.randrange(5, 30),
+                ]
+            )
+    header = ["Skole ID", "Skoleår", "Klassetrin", "Måling", "Værdi", "Antal elever"]
     return xlsx_bytes("Resultater", header, rows)
 
 
@@ -585,7 +752,13 @@ def milestones(world: World) -> bytes:
         ["4", "kontrakt", "31-03-2015", "16-03-2015", "kontrakt om læringsplatform underskrevet"],
         ["4", "pilotskoler", "31-12-2015", "10-12-2015", "fire pilotskoler"],
         ["4", "alle skoler", "01-08-2016", "08-08-2016", "alle skoler på MinUddannelse"],
-        ["4", "konsolidering", "30-06-2017", "15-09-2017", "konsolideringsfasen; se status april 2017"],
+        [
+            "4",
+            "konsolidering",
+            "30-06-2017",
+            "15-09-2017",
+            "konsolideringsfasen; se status april 2017",
+        ],
         ["4", "drift", "31-12-2017", "30-11-2017", "læringsplatformen i drift"],
         ["8", "Aula i brug", "01-08-2019", "21-10-2019", "kommunikationen flyttet fra SkoleIntra"],
     ]
@@ -594,10 +767,19 @@ def milestones(world: World) -> bytes:
 
 
 WRITERS = {
-    "schools": schools, "pupils": pupils, "staff": staff, "devices": devices,
-    "enrolments": enrolments, "courses": courses, "course_copies": course_copies,
-    "pupil_plans": pupil_plans, "messages": messages, "trainings": trainings,
-    "finances": finances, "results": results, "milestones": milestones,
+    "schools": schools,
+    "pupils": pupils,
+    "staff": staff,
+    "devices": devices,
+    "enrolments": enrolments,
+    "courses": courses,
+    "course_copies": course_copies,
+    "pupil_plans": pupil_plans,
+    "messages": messages,
+    "trainings": trainings,
+    "finances": finances,
+    "results": results,
+    "milestones": milestones,
 }
 
 

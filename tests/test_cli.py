@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import DATA
 
 EXE = shutil.which("strategistatus") or str(Path(sys.executable).parent / "strategistatus")

@@ -94,31 +94,45 @@ def test_generator_reproduces_committed_files(generator: ModuleType, tmp_path: P
     for path in generator.build(tmp_path):
         committed = EXAMPLES / "data" / path.name
         if path.suffix == ".xlsx":  # compare cells: zip bytes depend on the openpyxl version
-            cells = [[list(r) for r in load_workbook(p).active.iter_rows(values_only=True)]
-                     for p in (path, committed)]
+            cells = [
+                [list(r) for r in load_workbook(p).active.iter_rows(values_only=True)]
+                for p in (path, committed)
+            ]
             assert cells[0] == cells[1], f"{path.name}: run python examples/make_examples.py"
         else:
             assert path.read_bytes() == committed.read_bytes(), (
-                f"{path.name} is stale: run python examples/make_examples.py")
+                f"{path.name} is stale: run python examples/make_examples.py"
+            )
 
 
 def test_every_example_imports_cleanly_and_twice_changes_nothing(
-        generator: ModuleType, workspace: Workspace) -> None:
+    generator: ModuleType, workspace: Workspace
+) -> None:
     for dataset, name in generator.IMPORTS:
         report = import_files(workspace, dataset, [EXAMPLES / "data" / name])
         assert report.ok, [str(e) for e in report.errors]
         assert not report.warnings, [str(w) for w in report.warnings]
         assert report.ignored_columns[name] == []
-        assert report.totals() == {"read": EXPECTED_ROWS[dataset],
-                                   "inserted": EXPECTED_ROWS[dataset], "updated": 0,
-                                   "unchanged": 0, "removed": 0, "rejected": 0}, dataset
+        assert report.totals() == {
+            "read": EXPECTED_ROWS[dataset],
+            "inserted": EXPECTED_ROWS[dataset],
+            "updated": 0,
+            "unchanged": 0,
+            "removed": 0,
+            "rejected": 0,
+        }, dataset
         assert report.written
     for dataset, name in generator.IMPORTS:
         report = import_files(workspace, dataset, [EXAMPLES / "data" / name])
         assert report.ok, [str(e) for e in report.errors]
-        assert report.totals() == {"read": EXPECTED_ROWS[dataset], "inserted": 0, "updated": 0,
-                                   "unchanged": EXPECTED_ROWS[dataset], "removed": 0,
-                                   "rejected": 0}, dataset
+        assert report.totals() == {
+            "read": EXPECTED_ROWS[dataset],
+            "inserted": 0,
+            "updated": 0,
+            "unchanged": EXPECTED_ROWS[dataset],
+            "removed": 0,
+            "rejected": 0,
+        }, dataset
         assert not report.written
         assert name in report.already_imported
 
@@ -130,11 +144,20 @@ def _console_script() -> str:
     return found
 
 
-def test_console_script_imports_an_example_as_json(generator: ModuleType,
-                                                   workspace: Workspace) -> None:
+def test_console_script_imports_an_example_as_json(
+    generator: ModuleType, workspace: Workspace
+) -> None:
     path = EXAMPLES / "data" / dict(generator.IMPORTS)["pupils"]
-    command = [_console_script(), "import", "pupils", str(path), "-w", str(workspace.root),
-               "--format", "json"]
+    command = [
+        _console_script(),
+        "import",
+        "pupils",
+        str(path),
+        "-w",
+        str(workspace.root),
+        "--format",
+        "json",
+    ]
     first = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
@@ -142,8 +165,9 @@ def test_console_script_imports_an_example_as_json(generator: ModuleType,
     assert report["errors"] == [] and report["error_count"] == 0
     assert report["read"] == report["inserted"] == EXPECTED_ROWS["pupils"]
     assert [f["file"] for f in report["files"]] == [path.name]
-    again = json.loads(subprocess.run(command, capture_output=True, text=True, timeout=120,
-                                      check=True).stdout)
+    again = json.loads(
+        subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout
+    )
     assert again["unchanged"] == EXPECTED_ROWS["pupils"] and not again["written"]
     cprs = set(re.findall(r"\b\d{6}-\d{4}\b", path.read_text(encoding="utf-8-sig")))
     assert cprs

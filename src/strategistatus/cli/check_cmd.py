@@ -33,6 +33,9 @@ def check(
             for name, count, last in store.dataset_overview():
                 when = f"last imported {last:%d.%m.%Y}" if last else "no data"
                 console.print(f"  {name:<14} {dk_int(count):>12} rows  {when}")
+            for name, ids in store.unknown_schools().items():
+                console.print(f"[yellow]warning[/] {name}: school ids not in the schools "
+                              f"dataset: {', '.join(ids)}", highlight=False)
     if errors:
         raise typer.Exit(1)
 

@@ -48,7 +48,7 @@ def import_(
     ws = find_workspace(workspace)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err_console, transient=True,
-                  disable=output is Format.json) as progress:
+                  disable=output is Format.json or not err_console.is_terminal) as progress:
         task = progress.add_task(f"import {dataset.value}")
         report = import_files(
             ws, dataset.value, files, dry_run=dry_run, mapping=mapping, locale=locale, sheet=sheet,
@@ -97,7 +97,8 @@ def _print(report: ImportReport) -> None:
         return
     table = Table(title=f"{report.dataset}{' (dry run: nothing written)' if report.dry_run else ''}")
     for head in ("file", "read", "inserted", "updated", "unchanged", "removed", "rejected"):
-        table.add_column(head, justify="left" if head == "file" else "right")
+        table.add_column(head, justify="left" if head == "file" else "right",
+                         overflow="fold", no_wrap=head != "file")
     for f in report.files:
         table.add_row(f.file, *(dk_int(n) for n in (f.rows, f.inserted, f.updated, f.unchanged,
                                                      f.removed, 0)))

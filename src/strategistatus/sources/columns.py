@@ -108,7 +108,7 @@ class Dataset:
 
 # Aliases that hold in every dataset where the canonical column appears.
 SHARED_ALIASES: dict[str, tuple[str, ...]] = {
-    "school_id": ("skole_id", "institutionsnummer", "skole", "skolenummer"),
+    "school_id": ("skole_id", "institutionsnummer", "skolenummer", "skolekode"),
     "snapshot_date": ("dato", "opgørelsesdato", "opgoerelsesdato"),
     "grade": ("klassetrin", "klasse_trin", "trin"),
     "school_year": ("skoleår", "skoleaar"),

@@ -170,3 +170,20 @@ class Store:
                                 'ORDER BY "_row"').fetchall()
         stager.drop_temp()
         return [(v, e) for v, e in rows]
+
+    def unknown_schools(self) -> dict[str, list[str]]:
+        """School ids used in a dataset but missing from the schools dataset (data quality)."""
+        from strategistatus.sources.registry import DATASETS
+
+        if self.count("schools") == 0:
+            return {}
+        out: dict[str, list[str]] = {}
+        for name, d in DATASETS.items():
+            if name == "schools" or "school_id" not in d.column_names:
+                continue
+            ids = [r[0] for r in self.con.execute(
+                f'SELECT DISTINCT school_id FROM main."{name}" WHERE school_id NOT IN '
+                "(SELECT school_id FROM main.schools) ORDER BY 1 LIMIT 20").fetchall()]
+            if ids:
+                out[name] = ids
+        return out
