@@ -160,3 +160,17 @@ def test_several_files_are_all_or_nothing_together(ws, tmp_path):
     assert not report.ok
     assert {e.file for e in report.errors} == {"courses_bad.csv"}
     assert rows(ws, "SELECT count(*) FROM courses") == [(0,)]
+
+
+def test_layers_above_read_through_ibis(ws):
+    run_import(ws, "courses", COURSES)
+    with ws.open_store() as store:
+        courses = store.table("courses")
+        shared = courses.filter(courses.shared.notnull())
+        per_school = (shared.group_by("school_id").agg(n=shared.count())
+                      .order_by("school_id").execute())
+        authors = courses.author.nunique().execute()
+    assert per_school.to_dict("records") == [{"school_id": "280001", "n": 1},
+                                             {"school_id": "280002", "n": 1},
+                                             {"school_id": "280003", "n": 1}]
+    assert authors == 3

@@ -118,8 +118,8 @@ def _read(path: Path, dataset, mapping: Mapping | None, locale: str | None, shee
           limits: XlsxLimits, tmp: Path, report: ImportReport) -> RawFile:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    digest = sha256_of(path)
     if is_xlsx(path):
+        digest = sha256_of(path)
         header, rows = read_xlsx(path, limits, sheet or (mapping.sheet if mapping else None))
         names, ignored = match_header(header, dataset, mapping, path.name)
         report.ignored_columns[path.name] = ignored
@@ -130,7 +130,7 @@ def _read(path: Path, dataset, mapping: Mapping | None, locale: str | None, shee
     if locale is None:
         # Danish Excel's list separator is ';' because its decimal separator is ','
         locale = {";": "da", ",": "en"}.get(dialect.delimiter)
-    return RawFile(path.name, digest, names, locale, path=utf8_path(path, dialect, tmp),
+    return RawFile(path.name, dialect.sha256, names, locale, path=utf8_path(path, dialect, tmp),
                    delimiter=dialect.delimiter)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import tempfile
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ class CsvDialect:
     encoding: str  # "utf-8", "utf-8-sig" or "cp1252"
     delimiter: str
     header: tuple[str, ...]
+    sha256: str
 
     @property
     def delimiter_name(self) -> str:
@@ -35,24 +37,38 @@ class CsvDialect:
 
 def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252."""
+    return scan(path)[0]
+
+
+def scan(path: Path) -> tuple[str, str]:
+    """The file's encoding and the SHA-256 of its bytes, in one pass over the file."""
+    digest = hashlib.sha256()
     with path.open("rb") as fh:
         head = fh.read(3)
-        encoding = "utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8"
         fh.seek(0)
+        encoding = "utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8"
         decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := fh.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            if encoding == "utf-8-sig":
-                raise InputError(f"{path.name}: the file starts as UTF-8 but is not valid UTF-8 "
-                                 "further on; save it again as 'CSV UTF-8'") from None
-    fh_bytes_ok = _valid_cp1252(path)
-    if not fh_bytes_ok:
+        valid = True
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+            if valid:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    valid = False
+        if valid:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                valid = False
+    if valid:
+        return encoding, digest.hexdigest()
+    if encoding == "utf-8-sig":
+        raise InputError(f"{path.name}: the file starts as UTF-8 but is not valid UTF-8 "
+                         "further on; save it again as 'CSV UTF-8'")
+    if not _valid_cp1252(path):
         raise InputError(f"{path.name}: the file is neither UTF-8 nor Windows-1252 text")
-    return "cp1252"
+    return "cp1252", digest.hexdigest()
 
 
 def _valid_cp1252(path: Path) -> bool:
@@ -69,7 +85,7 @@ def detect_dialect(path: Path) -> CsvDialect:
     """Encoding, delimiter (from the header line) and the header's cells."""
     if path.stat().st_size == 0:
         raise InputError(f"{path.name}: the file is empty")
-    encoding = detect_encoding(path)
+    encoding, sha256 = scan(path)
     with path.open("r", encoding=encoding, newline="") as fh:
         first = fh.readline()
     line = first.rstrip("\r\n")
@@ -81,7 +97,7 @@ def detect_dialect(path: Path) -> CsvDialect:
         raise InputError(f"{path.name}, row 1: found no delimiter (; , or tab) in the header row; "
                          "is this a CSV file with column names in the first row?")
     header = next(csv.reader(io.StringIO(line), delimiter=delimiter))
-    return CsvDialect(encoding, delimiter, tuple(h.strip() for h in header))
+    return CsvDialect(encoding, delimiter, tuple(h.strip() for h in header), sha256)
 
 
 def _count_outside_quotes(line: str, delimiter: str) -> int:

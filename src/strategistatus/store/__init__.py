@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from strategistatus.sources.columns import Column, Dataset
 
-from . import writing
+from . import problems, writing
 from .engine import connect
-from .parsing import ParseContext
+from .parsing import ParseContext, lit
 from .staging import CellProblem, Pseudonymizer, Staged, Stager
-from .writing import FileChange, StagedFile
+from .writing import Diff, FileChange, StagedFile
 
 if TYPE_CHECKING:
     import ibis
@@ -47,7 +47,7 @@ class ImportPlan:
     dataset: Dataset
     staged: list[Staged]
     files: list[StagedFile] = field(default_factory=list)
-    diff: str | None = None
+    diff: Diff | None = None
 
     @property
     def errors(self) -> list[CellProblem]:
@@ -109,12 +109,15 @@ class Store:
         writing.apply(self.con, plan.dataset, plan.files, plan.diff, user=user, now=now)
 
     def discard(self) -> None:
-        Stager(self.con, Pseudonymizer(b"")).drop_temp()
+        """Drop everything staging made, the key pads included."""
+        stager = Stager(self.con, Pseudonymizer(b""))
+        stager.drop_temp()
+        stager.forget_key()
 
     def batch_with_hash(self, dataset: str, sha256: str) -> tuple[int, dt.datetime] | None:
-        row = self.con.execute("SELECT batch_id, imported_at FROM import_batches WHERE dataset = ? "
-                               "AND sha256 = ? ORDER BY batch_id DESC LIMIT 1",
-                               [dataset, sha256]).fetchone()
+        row = self.con.execute("SELECT batch_id, imported_at FROM import_batches WHERE dataset = "
+                               f"{lit(dataset)} AND sha256 = {lit(sha256)} "
+                               "ORDER BY batch_id DESC LIMIT 1").fetchone()
         return (int(row[0]), row[1]) if row else None
 
     # -- reads --------------------------------------------------------------------------------
@@ -131,12 +134,8 @@ class Store:
         return self.ibis.table(name)
 
     def batches(self, dataset: str | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT * FROM import_batches"
-        params: list[Any] = []
-        if dataset:
-            sql += " WHERE dataset = ?"
-            params.append(dataset)
-        cur = self.con.execute(sql + " ORDER BY batch_id", params)
+        where = f" WHERE dataset = {lit(dataset)}" if dataset else ""
+        cur = self.con.execute(f"SELECT * FROM import_batches{where} ORDER BY batch_id")
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
@@ -150,8 +149,8 @@ class Store:
 
         out = []
         for name in DATASETS:
-            last = self.con.execute("SELECT max(imported_at) FROM import_batches WHERE dataset = ?",
-                                    [name]).fetchone()
+            last = self.con.execute("SELECT max(imported_at) FROM import_batches WHERE dataset = "
+                                    f"{lit(name)}").fetchone()
             out.append((name, self.count(name), last[0] if last else None))
         return out
 
@@ -162,11 +161,11 @@ class Store:
         Person cells give the normalised identity before pseudonymisation. Used to check a
         single value (a form field, a test) by the same SQL that checks whole files.
         """
-        probe = Dataset("_probe", "probe", (column,), key=())
         stager = Stager(self.con, Pseudonymizer(b""))
-        raw = stager.load_rows([column.name], [[c] for c in cells])
-        staged = stager._stage_checked(probe, raw, ParseContext(locale))
-        rows = self.con.execute(f'SELECT "{column.name}", "_e_{column.name}" FROM "{staged}" '
+        raw = problems.numbered(self.con, f'"{stager.load_rows([column.name], [[c] for c in cells])}"',
+                                "_stg_probe_raw")
+        problems.checked_table(self.con, "_stg_probe", raw, [column], ParseContext(locale), {})
+        rows = self.con.execute(f'SELECT "{column.name}", "_e_{column.name}" FROM "_stg_probe" '
                                 'ORDER BY "_row"').fetchall()
         stager.drop_temp()
         return [(v, e) for v, e in rows]

@@ -41,11 +41,18 @@ def connect(path: Path, *, read_only: bool = False, memory_limit: str = "1GB",
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables a new database needs (nothing to do on one already made)."""
+    known = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'store_meta' "
+                        "AND NOT temporary").fetchone()
+    if known and known[0]:
+        version = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+        if version and version[0] == str(SCHEMA_VERSION):
+            return
     with transaction(con):
         for statement in all_ddl():
             con.execute(statement)
-        con.execute("INSERT INTO store_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
-                    [str(SCHEMA_VERSION)])
+        con.execute(f"INSERT INTO store_meta VALUES ('schema_version', '{SCHEMA_VERSION}') "
+                    "ON CONFLICT DO NOTHING")
 
 
 @contextlib.contextmanager

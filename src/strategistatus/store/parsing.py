@@ -8,13 +8,15 @@ validation runs vectorised and in parallel, never as a Python loop over rows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from strategistatus.sources.columns import Column, Kind
 
+_HELPER = re.compile(r"\{h:(\w+)\}")
 DATE_SHAPE = (r"(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})"
               r"([ T]\d{1,2}[:.]\d{2}([:.]\d{2}(\.\d+)?)?)?")
-DATE_FORMATS = "['%Y-%m-%d', '%d-%m-%Y', '%d.%m.%Y', '%d/%m/%Y']"
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
 DA_NUMBER = r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?"
 EN_NUMBER = r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
 TRUE_WORDS = ("ja", "j", "yes", "y", "true", "sand", "1", "x")
@@ -115,7 +117,7 @@ def _date(column: Column, ctx: ParseContext) -> ParsedColumn:
     helpers = {
         "shape": f"regexp_full_match({{v}}, {lit(DATE_SHAPE)})",
         "d": ("CASE WHEN {h:shape} THEN TRY_CAST(try_strptime(split_part(replace({v}, 'T', ' '), ' ', 1), "
-              f"{DATE_FORMATS}) AS DATE) END"),
+              f"{_date_formats(ctx)}) AS DATE) END"),
     }
     return ParsedColumn(
         helpers=helpers,
@@ -127,6 +129,12 @@ def _date(column: Column, ctx: ParseContext) -> ParsedColumn:
             ("year({h:d}) NOT BETWEEN 1900 AND 2100", lit("a date outside 1900-2100")),
         ],
     )
+
+
+def _date_formats(ctx: ParseContext) -> str:
+    """The accepted formats, the likeliest first (the order only changes the speed)."""
+    formats = DATE_FORMATS[1:] + DATE_FORMATS[:1] if ctx.locale == "da" else DATE_FORMATS
+    return "[" + ", ".join(lit(f) for f in formats) + "]"
 
 
 def _bool(column: Column, ctx: ParseContext) -> ParsedColumn:
@@ -154,16 +162,17 @@ def _grade(column: Column, ctx: ParseContext) -> ParsedColumn:
 
 def _person(column: Column, ctx: ParseContext) -> ParsedColumn:
     helpers = {
-        "p": r"regexp_replace({v}, '\s', '', 'g')",
-        "nine": r"regexp_full_match({h:p}, '\d{9}')",
+        "p": "CASE WHEN contains({v}, ' ') THEN replace({v}, ' ', '') ELSE {v} END",
+        "nine": r"(length({h:p}) = 9 AND regexp_full_match({h:p}, '\d{9}'))",
         "digits": (r"CASE WHEN {h:nine} THEN '0' || {h:p} "
                    r"WHEN regexp_full_match({h:p}, '\d{6}-?\d{4}') THEN replace({h:p}, '-', '') END"),
         "yy": "TRY_CAST(substr({h:digits}, 5, 2) AS INTEGER)",
-        "d7": "TRY_CAST(substr({h:digits}, 7, 1) AS INTEGER)",
-        "year": ("{h:yy} + CASE WHEN {h:d7} <= 3 THEN 1900 "
-                 "WHEN {h:d7} IN (4, 9) THEN CASE WHEN {h:yy} <= 36 THEN 2000 ELSE 1900 END "
-                 "ELSE CASE WHEN {h:yy} <= 57 THEN 2000 ELSE 1800 END END"),
-        "born": "try_strptime(substr({h:digits}, 1, 4) || {h:year}::VARCHAR, '%d%m%Y')",
+        "d7": "ascii(substr({h:digits}, 7, 1)) - 48",
+        # the century from the seventh digit, then the birth date must exist
+        "born": ("TRY_CAST(({h:yy} + CASE WHEN {h:d7} <= 3 THEN 1900 "
+                 "WHEN {h:d7} = 4 OR {h:d7} = 9 THEN CASE WHEN {h:yy} <= 36 THEN 2000 ELSE 1900 END "
+                 "ELSE CASE WHEN {h:yy} <= 57 THEN 2000 ELSE 1800 END END)::VARCHAR "
+                 "|| '-' || substr({h:digits}, 3, 2) || '-' || substr({h:digits}, 1, 2) AS DATE)"),
     }
     return ParsedColumn(
         helpers=helpers,
@@ -224,12 +233,16 @@ def _month(column: Column, ctx: ParseContext) -> ParsedColumn:
 
 
 def _add_range(parsed: ParsedColumn, column: Column) -> None:
+    """Out-of-range values are errors, and their parsed value is NULL like any bad cell."""
+    value, outside = parsed.value, []
     if column.minimum is not None:
-        parsed.reasons.append((f"({parsed.value}) < {column.minimum}",
-                               lit(f"less than {column.minimum:g}")))
+        parsed.reasons.append((f"({value}) < {column.minimum}", lit(f"less than {column.minimum:g}")))
+        outside.append(f"({value}) < {column.minimum}")
     if column.maximum is not None:
-        parsed.reasons.append((f"({parsed.value}) > {column.maximum}",
-                               lit(f"more than {column.maximum:g}")))
+        parsed.reasons.append((f"({value}) > {column.maximum}", lit(f"more than {column.maximum:g}")))
+        outside.append(f"({value}) > {column.maximum}")
+    if outside:
+        parsed.value = f"CASE WHEN {' OR '.join(outside)} THEN NULL ELSE {value} END"
 
 
 _BUILDERS = {
@@ -257,3 +270,32 @@ SQL_TYPES = {
     Kind.SCHOOL_YEAR: "VARCHAR",
     Kind.MONTH: "DATE",
 }
+
+
+def expand(expr: str, column: str) -> str:
+    """Replace ``{v}`` and ``{h:name}`` by the column's cell and helper columns."""
+    expr = _HELPER.sub(lambda m: f'"{column}__{m.group(1)}"', expr)
+    return expr.replace("{v}", f'"{column}"')
+
+
+def trimmed(name: str) -> str:
+    """The cell without surrounding white space, NULL when empty (trims only where needed)."""
+    c = f'"{name}"'
+    ws = "(' ', chr(9), chr(13), chr(10), chr(160))"
+    return (f"nullif(CASE WHEN left({c}, 1) IN {ws} OR right({c}, 1) IN {ws} "
+            f"THEN trim({c}, ' ' || chr(9) || chr(13) || chr(10) || chr(160)) ELSE {c} END, '')")
+
+
+def with_helpers(source: str, cells: list[str], parsed: dict[str, ParsedColumn]) -> str:
+    """A query over ``source`` with the trimmed cells and every helper, level by level."""
+    query = f"SELECT {', '.join(cells)} FROM {source}"
+    depth = max((len(p.helpers) for p in parsed.values()), default=0)
+    for level in range(depth):
+        extra = []
+        for name, p in parsed.items():
+            items = list(p.helpers.items())
+            if level < len(items):
+                helper, expr = items[level]
+                extra.append(f'{expand(expr, name)} AS "{name}__{helper}"')
+        query = f"SELECT *, {', '.join(extra)} FROM ({query})"
+    return query

@@ -1,7 +1,9 @@
-"""Staging: a file's cells in a temporary table, parsed, checked and pseudonymised in the engine.
+"""Staging: a file's cells parsed, checked and pseudonymised in the engine, in TEMP tables.
 
-Nothing here touches the workspace's own tables; staging tables are TEMP tables that vanish
-with the connection, so a file that fails validation leaves no trace in the database.
+The fast path reads the file once and keeps only the parsed values and one "bad" flag per
+row; only when a row is bad, a key repeats or a cell earns a warning does ``problems``
+build the full report with row numbers. Staging never touches the workspace's own tables, so
+a rejected file leaves no trace in the database.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pyarrow as pa
 
 from strategistatus.errors import InputError, mask_cpr
 from strategistatus.sources.columns import (
+    Column,
     Dataset,
     Derived,
     InOrder,
@@ -24,29 +27,24 @@ from strategistatus.sources.columns import (
     RequiredWhen,
 )
 
-from .parsing import SQL_TYPES, ParseContext, ParsedColumn, in_list, lit, parse_column
-
-_HELPER = re.compile(r"\{h:(\w+)\}")
-MAX_ERRORS = 100_000
-
-
-@dataclass(frozen=True, slots=True)
-class CellProblem:
-    """One bad or doubtful cell: its row (as Excel numbers it), column, masked value, reason."""
-
-    file: str
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, column {self.column}: {self.reason} ({self.value})"
+from . import problems
+from .parsing import (
+    SQL_TYPES,
+    ParseContext,
+    ParsedColumn,
+    expand,
+    in_list,
+    lit,
+    parse_column,
+    trimmed,
+    with_helpers,
+)
+from .problems import CellProblem
 
 
 @dataclass(slots=True)
 class Staged:
-    """A file validated in the engine; ``table`` holds its final rows when there are no errors."""
+    """A file checked in the engine; ``table`` holds its final rows when there are no errors."""
 
     file: str
     table: str
@@ -67,21 +65,25 @@ class Pseudonymizer:
         self.opad = bytes(b ^ 0x5C for b in key)
 
     def sql(self, expr: str) -> str:
-        """SQL turning the normalised identity ``expr`` into its pseudonym (parameters: opad, ipad)."""
-        return (f"substr(sha256($opad::BLOB || unhex(sha256($ipad::BLOB || encode({expr})))), 1, 32)"
-                "::UUID")
+        """SQL turning the normalised identity ``expr`` into its pseudonym (see ``install``)."""
+        opad, ipad = (f"coalesce(getvariable('_stg_{pad}'), error('the pseudonymisation key is "
+                      "not loaded'))" for pad in ("opad", "ipad"))
+        return f"left(sha256({opad} || unhex(sha256({ipad} || encode({expr})))), 32)::UUID"
 
-    @property
-    def params(self) -> dict[str, bytes]:
-        return {"opad": self.opad, "ipad": self.ipad}
+    def install(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Put the key pads in session variables, so no query text carries them (and no
+        query needs parameters, which would make DuckDB load pandas: a quarter second)."""
+        con.execute(f"SET VARIABLE _stg_opad = unhex('{self.opad.hex()}')")
+        con.execute(f"SET VARIABLE _stg_ipad = unhex('{self.ipad.hex()}')")
 
 
 class Stager:
-    """Loads files into TEMP tables and validates them as a dataset."""
+    """Loads files as TEMP views or tables and checks them as a dataset."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, pseudonymizer: Pseudonymizer) -> None:
         self.con = con
         self.pseudonymizer = pseudonymizer
+        pseudonymizer.install(con)
         self._n = 0
 
     def _name(self, stem: str) -> str:
@@ -89,8 +91,8 @@ class Stager:
         return f"_stg_{stem}_{self._n}"
 
     def load_csv(self, path: Path, label: str, delimiter: str, names: list[str | None]) -> str:
-        """The CSV's cells as text in a TEMP table, columns named by ``names`` (None: dropped)."""
-        raw = self._name("raw")
+        """A TEMP view of the CSV's cells as text, columns named by ``names`` (None: dropped)."""
+        view = self._name("src")
         try:
             rel = self.con.read_csv(str(path), delimiter=delimiter, header=True, all_varchar=True,
                                     quotechar='"', escapechar='"', null_padding=False,
@@ -103,211 +105,197 @@ class Stager:
             raise InputError(f"{label}: the header has {len(names)} columns but the rows have "
                              f"{len(source)}; check the delimiter and quotes")
         select = ", ".join(f'"{s}" AS "{n}"' for s, n in zip(source, names, strict=True) if n)
-        try:
-            self.con.execute(f'CREATE TEMP TABLE "{raw}" AS SELECT {select} FROM rel')
-            self.con.execute(f'ALTER TABLE "{raw}" ADD COLUMN "_row" BIGINT')
-            self.con.execute(f'UPDATE "{raw}" SET "_row" = rowid + 2')
-        except duckdb.Error as exc:
-            raise InputError(f"{label}: {_csv_error(exc)}") from None
-        return raw
+        rel.project(select).create_view(view, replace=True)
+        return view
 
     def load_rows(self, names: list[str | None], rows: list[list[str | None]]) -> str:
         """Rows already read (from XLSX) in a TEMP table, as text."""
-        raw = self._name("raw")
+        table = self._name("src")
         arrays = {n: pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
                   for i, n in enumerate(names) if n}
-        arrays["_row"] = pa.array(range(2, len(rows) + 2), pa.int64())
         self.con.register("_stg_arrow", pa.table(arrays))
         try:
-            self.con.execute(f'CREATE TEMP TABLE "{raw}" AS SELECT * FROM "_stg_arrow"')
+            self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM "_stg_arrow"')
         finally:
             self.con.unregister("_stg_arrow")
-        return raw
+        return table
 
-    def stage(self, dataset: Dataset, raw: str, label: str, ctx: ParseContext,
+    # -- checking -----------------------------------------------------------------------------
+    def columns_of(self, dataset: Dataset, source: str, constants: dict[str, str]) -> list[Column]:
+        present = {r[0] for r in self.con.execute(f'DESCRIBE "{source}"').fetchall()}
+        return [c for c in dataset.columns if c.name in present or c.name in constants]
+
+    def stage(self, dataset: Dataset, source: str, label: str, ctx: ParseContext,
               constants: dict[str, str] | None = None) -> Staged:
-        """Parse and check every cell; on success the rows are pseudonymised in ``Staged.table``."""
+        """Check every cell; when all is well, ``Staged.table`` is a view of the final rows."""
         constants = constants or {}
-        checked = self._stage_checked(dataset, raw, ctx, constants)
-        present_names = self._present(raw)
-        columns = [c for c in dataset.columns if c.name in present_names or c.name in constants]
-        parsed = {c.name: parse_column(c, ctx) for c in columns}
-        rows = self._scalar(f'SELECT count(*) FROM "{raw}"')
-        staged = Staged(label, checked, rows)
-        self._collect(staged, dataset, columns, parsed, present_names)
-        self._check_duplicates(staged, dataset)
+        columns = self.columns_of(dataset, source, constants)
+        try:
+            checked = self._fast_check(dataset, source, columns, ctx, constants)
+        except duckdb.Error as exc:
+            raise InputError(f"{label}: {_csv_error(exc)}") from None
+        rows, bad, warned = self.con.execute(
+            f'SELECT count(*), count_if("_bad"), count_if("_warn") FROM "{checked}"').fetchone()  # type: ignore[misc]
+        rule_bad = self._rule_violations(dataset, checked, {c.name for c in columns}, label)
+        repeated = self._repeated_keys(dataset, checked, {c.name for c in columns})
+        staged = Staged(label, checked, int(rows))
+        if bad or rule_bad or repeated or warned:
+            self._report(staged, dataset, source, columns, ctx, constants,
+                         cells=bool(bad or rule_bad), keys=bool(repeated))
         if staged.error_count == 0:
-            staged.table = self._pseudonymise(dataset, checked)
+            staged.table = self._final_view(dataset, checked, {c.name for c in columns})
         return staged
 
-    def _present(self, raw: str) -> set[str]:
-        return {r[0] for r in self.con.execute(f'DESCRIBE "{raw}"').fetchall()} - {"_row"}
+    def _fast_check(self, dataset: Dataset, source: str, columns: list[Column], ctx: ParseContext,
+                    constants: dict[str, str]) -> str:
+        """Parsed values (people already pseudonymised), a bad flag and a warning flag per row.
 
-    def _stage_checked(self, dataset: Dataset, raw: str, ctx: ParseContext,
-                       constants: dict[str, str] | None = None) -> str:
-        """A TEMP table with each column's parsed value, problem, masked cell and warning."""
-        constants = constants or {}
-        present = self._present(raw)
-        columns = [c for c in dataset.columns if c.name in present or c.name in constants]
+        A column with few distinct values (dates, grades, choices, the authors of a million
+        courses) is parsed once per distinct value and joined back; others are parsed inline.
+        """
+        cells = self._name("cells")
+        self.con.execute(f'CREATE TEMP TABLE "{cells}" AS SELECT * FROM "{source}"')
+        lookups = self._few_distinct(dataset, columns, constants)
         parsed = {c.name: parse_column(c, ctx) for c in columns}
-        src = self._helpers(raw, columns, parsed, constants)
+        for p in parsed.values():  # the parsed value as the last helper: computed once
+            p.helpers["val"] = p.value
+        joins, out, bad, warn = [], [], [], []
+        for i, c in enumerate(columns):
+            if c.name in lookups:
+                table = self._lookup(cells, c, parsed[c.name])
+                joins.append(f'LEFT JOIN "{table}" l{i} ON l{i}.v IS NOT DISTINCT FROM s."{c.name}"')
+                out.append(f'l{i}.val AS "{c.name}"')
+                bad.append(f"l{i}.bad")
+                warn.append(f"l{i}.warn")
+            else:
+                value, is_bad, warning = self._flags(c, parsed[c.name])
+                out.append(f'{value} AS "{c.name}"')
+                bad.append(is_bad)
+                warn.append(warning)
+        inline = {c.name: parsed[c.name] for c in columns if c.name not in lookups}
+        inner = with_helpers(f'"{cells}"', [_cell(c, constants, trim=c.name not in lookups)
+                                            for c in columns], inline)
+        out.append(f'({" OR ".join(bad) or "false"}) AS "_bad"')
+        out.append(f'({" OR ".join(warn) or "false"}) AS "_warn"')
         checked = self._name("chk")
-        self.con.execute(f'CREATE TEMP TABLE "{checked}" AS '
-                         f"{self._final_select(dataset, columns, parsed, src)}")
+        self.con.execute(f'CREATE TEMP TABLE "{checked}" AS SELECT {", ".join(out)} '
+                         f'FROM ({inner}) s {" ".join(joins)}')
         return checked
 
-    # -- building the SQL -------------------------------------------------------------------
-    def _helpers(self, raw: str, columns: list, parsed: dict[str, ParsedColumn],
-                 constants: dict[str, str]) -> str:
-        cells = ['"_row"']
-        for c in columns:
-            if c.name in constants:
-                cells.append(f"{lit(constants[c.name])} AS \"{c.name}\"")
-            else:
-                cells.append(f"nullif(trim(\"{c.name}\", ' \t\r\n' || chr(160)), '') AS \"{c.name}\"")
-        query = f'SELECT {", ".join(cells)} FROM "{raw}"'
-        depth = max((len(p.helpers) for p in parsed.values()), default=0)
-        for level in range(depth):
-            extra = []
-            for name, p in parsed.items():
-                items = list(p.helpers.items())
-                if level < len(items):
-                    helper, expr = items[level]
-                    extra.append(f'{_expand(expr, name)} AS "{name}__{helper}"')
-            query = f"SELECT *, {', '.join(extra)} FROM ({query})"
-        return query
+    def _flags(self, c: Column, p: ParsedColumn) -> tuple[str, str, str]:
+        """SQL for a column's stored value, its bad flag and its warning flag."""
+        cell, val = f'"{c.name}"', f'"{c.name}__val"'
+        value = self.pseudonymizer.sql(val) if c.kind is Kind.PERSON else val
+        is_bad = f"({cell} IS NOT NULL AND {val} IS NULL)"
+        if c.required:
+            is_bad = f"({cell} IS NULL OR {is_bad})"
+        warning = f"coalesce({expand(p.warning[0], c.name)}, false)" if p.warning else "false"
+        return value, is_bad, warning
 
-    def _final_select(self, dataset: Dataset, columns: list, parsed: dict[str, ParsedColumn],
-                      src: str) -> str:
-        out = ['"_row"']
-        for c in columns:
-            p = parsed[c.name]
-            v = f'"{c.name}"'
-            value = _expand(p.value, c.name)
-            whens = "".join(f" WHEN {_expand(cond, c.name)} THEN {_expand(msg, c.name)}"
-                            for cond, msg in p.reasons)
-            empty = lit("a value is required") if c.required else "NULL"
-            out.append(f'{value} AS "{c.name}"')
-            out.append(f'CASE WHEN {v} IS NULL THEN {empty}{whens} END AS "_e_{c.name}"')
-            masked = _expand(p.masked, c.name) if p.masked else f"left({v}, 60)"
-            out.append(f'{masked} AS "_m_{c.name}"')
-            if p.warning:
-                out.append(f'coalesce({_expand(p.warning[0], c.name)}, false) AS "_w_{c.name}"')
-        return f"SELECT {', '.join(out)} FROM ({src})"
+    def _few_distinct(self, dataset: Dataset, columns: list[Column],
+                      constants: dict[str, str]) -> set[str]:
+        """The columns parsed once per distinct value: all but text, numbers and the people
+        of a roster's key (one row per person: no repeats to save work on)."""
+        inline = {Kind.TEXT, Kind.INT, Kind.NUMBER}
+        return {c.name for c in columns if c.kind not in inline and c.name not in constants
+                and not (c.kind is Kind.PERSON and c.name in dataset.key)}
 
-    # -- problems -----------------------------------------------------------------------------
-    def _collect(self, staged: Staged, dataset: Dataset, columns: list,
-                 parsed: dict[str, ParsedColumn], present: set[str]) -> None:
-        t = staged.table
-        parts = [f'SELECT "_row", {lit(c.name)} AS col, "_m_{c.name}" AS val, "_e_{c.name}" AS why '
-                 f'FROM "{t}" WHERE "_e_{c.name}" IS NOT NULL' for c in columns]
-        names = {c.name for c in columns}
+    def _lookup(self, cells: str, c: Column, p: ParsedColumn) -> str:
+        """Each distinct cell of the column with its value, bad flag and warning flag."""
+        table = self._name("lookup")
+        distinct = f'(SELECT DISTINCT "{c.name}" AS "_raw" FROM "{cells}")'
+        query = with_helpers(distinct, ['"_raw"', f'{trimmed("_raw")} AS "{c.name}"'], {c.name: p})
+        value, is_bad, warning = self._flags(c, p)
+        self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT "_raw" AS v, {value} AS val, '
+                         f"{is_bad} AS bad, {warning} AS warn FROM ({query})")
+        return table
+
+    def _rule_violations(self, dataset: Dataset, checked: str, names: set[str], label: str) -> int:
+        conditions = []
         for rule in dataset.rules:
             if isinstance(rule, RequiredWhen) and rule.when_column in names:
                 if rule.column not in names:
-                    raise InputError(f"{staged.file}, row 1: column {rule.column!r} is required "
-                                     f"when {rule.when_column} is {rule.when_value}")
-                parts.append(
-                    f'SELECT "_row", {lit(rule.column)}, \'\', '
-                    f"{lit(f'required when {rule.when_column} is {rule.when_value}')} FROM \"{t}\" "
-                    f'WHERE "{rule.when_column}" = {lit(rule.when_value)} AND "{rule.column}" IS NULL '
-                    f'AND "_e_{rule.column}" IS NULL')
+                    raise InputError(f"{label}, row 1: column {rule.column!r} is required when "
+                                     f"{rule.when_column} is {rule.when_value}")
+                conditions.append(f'("{rule.when_column}" = {lit(rule.when_value)} '
+                                  f'AND "{rule.column}" IS NULL)')
             elif isinstance(rule, InOrder) and {rule.earlier, rule.later} <= names:
-                parts.append(
-                    f'SELECT "_row", {lit(rule.later)}, "_m_{rule.later}", '
-                    f"{lit(f'before {rule.earlier}')} || ' (' || strftime(\"{rule.earlier}\", '%d-%m-%Y') || ')' "
-                    f'FROM "{t}" WHERE "{rule.later}" < "{rule.earlier}"')
-        union = " UNION ALL ".join(parts)
-        staged.error_count = self._scalar(f"SELECT count(*) FROM ({union})")
-        if staged.error_count:
-            staged.bad_rows = self._scalar(f'SELECT count(DISTINCT "_row") FROM ({union})')
-            rows = self.con.execute(f"SELECT * FROM ({union}) ORDER BY 1, 2 LIMIT {MAX_ERRORS}").fetchall()
-            staged.errors = [CellProblem(staged.file, r, col, mask_cpr(val or ""), mask_cpr(why))
-                             for r, col, val, why in rows]
-        warned = [c.name for c in columns if parsed[c.name].warning]
-        for name in warned:
-            reason = parsed[name].warning[1]  # type: ignore[index]
-            rows = self.con.execute(f'SELECT "_row", "_m_{name}" FROM "{t}" WHERE "_w_{name}" '
-                                    f"ORDER BY 1 LIMIT {MAX_ERRORS}").fetchall()
-            staged.warnings += [CellProblem(staged.file, r, name, v, reason) for r, v in rows]
-
-    def _check_duplicates(self, staged: Staged, dataset: Dataset) -> None:
-        key = [k for k in dataset.key if not _fallback(dataset, k)]
-        if not key:
-            return
-        cols = ", ".join(f'"{k}"' for k in key)
-        masked = " || ', ' || ".join(f"coalesce(\"_m_{k}\", '')" for k in key)
-        rows = self.con.execute(
-            f'SELECT list("_row" ORDER BY "_row"), any_value({masked}) FROM "{staged.table}" '
-            f"GROUP BY {cols} HAVING count(*) > 1 ORDER BY min(\"_row\") LIMIT {MAX_ERRORS}").fetchall()
-        for rows_of_key, value in rows:
-            first = rows_of_key[0]
-            for r in rows_of_key[1:]:
-                staged.errors.append(CellProblem(
-                    staged.file, r, "+".join(key), mask_cpr(value),
-                    f"the same {' + '.join(key)} as row {first}; each must be unique"))
-        if rows:
-            staged.errors.sort(key=lambda e: (e.row, e.column))
-            staged.error_count += sum(len(r) - 1 for r, _ in rows)
-            staged.bad_rows = len({e.row for e in staged.errors})
-
-    # -- pseudonyms ---------------------------------------------------------------------------
-    def _pseudonymise(self, dataset: Dataset, checked: str) -> str:
-        """Final rows typed as the dataset's table; each distinct person is hashed once."""
-        final = self._name("fin")
-        have = {r[0] for r in self.con.execute(f'DESCRIBE "{checked}"').fetchall()}
-        people = [c for c in dataset.person_columns if c in have]
-        joins, select = [], ['c."_row"']
-        if people:
-            ids = self._name("ids")
-            union = " UNION ".join(f'SELECT "{p}" AS v FROM "{checked}"' for p in people)
-            self.con.execute(f'CREATE TEMP TABLE "{ids}" AS SELECT v, '
-                             f'{self.pseudonymizer.sql("v")} AS k FROM (SELECT DISTINCT v FROM ({union}) '
-                             "WHERE v IS NOT NULL)",
-                             self.pseudonymizer.params)
-            for i, p in enumerate(people):
-                joins.append(f'LEFT JOIN "{ids}" p{i} ON p{i}.v = c."{p}"')
-        person_alias = {p: f"p{i}.k" for i, p in enumerate(people)}
-        for column in dataset.columns:
-            typ = SQL_TYPES[column.kind]
-            if column.name in person_alias:
-                expr = person_alias[column.name]
-            elif column.name in have:
-                expr = f'c."{column.name}"'
-            else:
-                expr = "NULL"
-            select.append(f'CAST({expr} AS {typ}) AS "{column.name}"')
-        query = f'SELECT {", ".join(select)} FROM "{checked}" c {" ".join(joins)}'
-        self.con.execute(f'CREATE TEMP TABLE "{final}" AS {query}')
-        for rule in dataset.rules:
-            if isinstance(rule, KeyFallback):
-                parts = " || '|' || ".join(f'coalesce(CAST("{p}" AS VARCHAR), \'\')' for p in rule.parts)
-                self.con.execute(f'UPDATE "{final}" SET "{rule.column}" = {parts} '
-                                 f'WHERE "{rule.column}" IS NULL')
-            elif isinstance(rule, Derived):
-                self.con.execute(f'ALTER TABLE "{final}" ADD COLUMN "{rule.column}" BOOLEAN')
-                self.con.execute(f'UPDATE "{final}" SET "{rule.column}" = '
-                                 f'"{rule.source}" IN {in_list(rule.values)}')
-        return final
-
-    def _scalar(self, sql: str) -> int:
-        row = self.con.execute(sql).fetchone()
+                conditions.append(f'"{rule.later}" < "{rule.earlier}"')
+        if not conditions:
+            return 0
+        row = self.con.execute(f'SELECT count(*) FROM "{checked}" WHERE NOT "_bad" AND '
+                               f'({" OR ".join(conditions)})').fetchone()
         return int(row[0]) if row else 0
 
+    def _repeated_keys(self, dataset: Dataset, checked: str, names: set[str]) -> int:
+        key = [k for k in dataset.key if k in names and not _fallback(dataset, k)]
+        if not key:
+            return 0
+        cols = ", ".join(f'"{k}"' for k in key)
+        row = self.con.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{checked}" GROUP BY {cols} '
+                               "HAVING count(*) > 1)").fetchone()
+        return int(row[0]) if row else 0
+
+    def _report(self, staged: Staged, dataset: Dataset, source: str, columns: list[Column],
+                ctx: ParseContext, constants: dict[str, str], *, cells: bool, keys: bool) -> None:
+        """The rare path: number the rows and list every problem and warning."""
+        raw = problems.numbered(self.con, f'"{source}"', self._name("raw"))
+        detailed = self._name("detail")
+        parsed = problems.checked_table(self.con, detailed, raw, columns, ctx, constants)
+        if cells:
+            staged.errors, staged.error_count, _ = problems.cell_problems(
+                self.con, detailed, staged.file, dataset, columns)
+        if keys:
+            staged.errors += problems.duplicate_keys(self.con, detailed, staged.file, dataset)
+            staged.errors.sort(key=lambda e: (e.row, e.column))
+        staged.error_count = max(staged.error_count, len(staged.errors))
+        staged.bad_rows = len({e.row for e in staged.errors})
+        staged.warnings = problems.warnings(self.con, detailed, staged.file, parsed)
+
+    # -- pseudonyms ---------------------------------------------------------------------------
+    def _final_view(self, dataset: Dataset, checked: str, have: set[str]) -> str:
+        """The rows typed as the dataset's table, with the rules' derived columns."""
+        select = [f'CAST({f"c.{_q(col.name)}" if col.name in have else "NULL"} AS '
+                  f"{SQL_TYPES[col.kind]}) AS {_q(col.name)}" for col in dataset.columns]
+        typed = f'SELECT {", ".join(select)} FROM "{checked}" c'
+        outer = [_q(c.name) for c in dataset.columns]
+        for rule in dataset.rules:
+            if isinstance(rule, KeyFallback):
+                parts = " || '|' || ".join(f"coalesce(CAST({_q(p)} AS VARCHAR), '')" for p in rule.parts)
+                outer[outer.index(_q(rule.column))] = f"coalesce({_q(rule.column)}, {parts}) AS {_q(rule.column)}"
+            elif isinstance(rule, Derived):
+                outer.append(f"{_q(rule.source)} IN {in_list(rule.values)} AS {_q(rule.column)}")
+        view = self._name("fin")
+        self.con.execute(f'CREATE TEMP VIEW "{view}" AS SELECT {", ".join(outer)} FROM ({typed})')
+        return view
+
+    def forget_key(self) -> None:
+        self.con.execute("RESET VARIABLE _stg_opad")
+        self.con.execute("RESET VARIABLE _stg_ipad")
+
     def drop_temp(self) -> None:
+        for (name,) in self.con.execute(
+                "SELECT view_name FROM duckdb_views() WHERE temporary AND view_name LIKE '_stg_%'"
+        ).fetchall():
+            self.con.execute(f'DROP VIEW IF EXISTS temp."{name}"')
         for (name,) in self.con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '_stg_%'"
         ).fetchall():
             self.con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
 
 
+def _cell(c: Column, constants: dict[str, str], *, trim: bool) -> str:
+    if c.name in constants:
+        return f'{lit(constants[c.name])} AS "{c.name}"'
+    return f'{trimmed(c.name)} AS "{c.name}"' if trim else f'"{c.name}"'
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
 def _fallback(dataset: Dataset, key: str) -> bool:
     return any(isinstance(r, KeyFallback) and r.column == key for r in dataset.rules)
-
-
-def _expand(expr: str, column: str) -> str:
-    expr = _HELPER.sub(lambda m: f'"{column}__{m.group(1)}"', expr)
-    return expr.replace("{v}", f'"{column}"')
 
 
 def _csv_error(exc: Exception) -> str:
@@ -320,4 +308,4 @@ def _csv_error(exc: Exception) -> str:
     return mask_cpr(where + first[:300])
 
 
-__all__ = ["CellProblem", "Kind", "Pseudonymizer", "Staged", "Stager"]
+__all__ = ["CellProblem", "Pseudonymizer", "Staged", "Stager"]

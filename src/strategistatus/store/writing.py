@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 import duckdb
 
+from strategistatus.errors import InputError
 from strategistatus.sources.columns import Dataset
 
 from .engine import transaction
+from .parsing import lit
 
 
 @dataclass(slots=True)
@@ -46,11 +48,16 @@ def _key_match(dataset: Dataset, a: str, b: str) -> str:
     return " AND ".join(f'{a}."{k}" IS NOT DISTINCT FROM {b}."{k}"' for k in dataset.key)
 
 
-def plan(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFile]) -> str:
-    """Union the files' rows, compare them with the stored rows and count the changes.
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """Every incoming row with its ``_action``; ``first``: the dataset was empty."""
 
-    Returns the name of the TEMP table holding every incoming row with its ``_action``.
-    """
+    table: str
+    first: bool
+
+
+def plan(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFile]) -> Diff:
+    """Union the files' rows, compare them with the stored rows and count the changes."""
     cols = [c.name for c in dataset.columns + dataset.derived]
     collist = ", ".join(f'"{c}"' for c in cols)
     union = " UNION ALL ".join(f'SELECT {collist}, {i} AS "_file" FROM "{f.table}"'
@@ -59,6 +66,15 @@ def plan(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFil
     differs = " OR ".join(f's."{c}" IS DISTINCT FROM t."{c}"' for c in values) or "false"
     diff = "_stg_diff"
     con.execute(f'DROP TABLE IF EXISTS temp."{diff}"')
+    con.execute(f'DROP VIEW IF EXISTS temp."{diff}"')
+    if len(files) > 1:
+        _no_key_in_two_files(con, dataset, union, [f.change.file for f in files])
+    stored = con.execute(f'SELECT count(*) FROM main."{dataset.name}"').fetchone()
+    if stored is not None and stored[0] == 0:  # a first import: every row is new
+        con.execute(f'CREATE TEMP VIEW "{diff}" AS SELECT *, \'insert\' AS "_action" FROM ({union})')
+        for f in files:
+            f.change.inserted = f.change.rows
+        return Diff(diff, first=True)
     con.execute(
         f'CREATE TEMP TABLE "{diff}" AS SELECT s.*, CASE WHEN t."_batch" IS NULL THEN \'insert\' '
         f"WHEN {differs} THEN 'update' ELSE 'unchanged' END AS \"_action\" "
@@ -75,10 +91,24 @@ def plan(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFil
             f'(SELECT DISTINCT snapshot_date FROM "{diff}") AND NOT EXISTS '
             f'(SELECT 1 FROM "{diff}" s WHERE {_key_match(dataset, "s", "t")})').fetchone()
         files[-1].change.removed = int(removed[0]) if removed else 0
-    return diff
+    return Diff(diff, first=False)
 
 
-def apply(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFile], diff: str,
+def _no_key_in_two_files(con: duckdb.DuckDBPyConnection, dataset: Dataset, union: str,
+                         names: list[str]) -> None:
+    """Files imported together are one unit: a natural key may appear in only one of them."""
+    key = ", ".join(f'"{k}"' for k in dataset.key)
+    shown = [k for k in dataset.key if k not in dataset.person_columns]
+    label = " || ', ' || ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in shown) or "''"
+    clashes = con.execute(f'SELECT any_value({label}), list(DISTINCT "_file" ORDER BY "_file") '
+                          f"FROM ({union}) GROUP BY {key} HAVING count(*) > 1 LIMIT 5").fetchall()
+    if clashes:
+        where = "; ".join(f"{' and '.join(names[i] for i in files)} ({value})"
+                          for value, files in clashes)
+        raise InputError(f"the same {' + '.join(dataset.key)} is in more than one file: {where}")
+
+
+def apply(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFile], diff: Diff,
           *, user: str, now: dt.datetime) -> None:
     """Write the planned changes in one transaction; nothing is written if anything fails."""
     if not any(f.change.changes for f in files):
@@ -91,19 +121,23 @@ def apply(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFi
                 continue
             (batch_id,) = con.execute("SELECT nextval('batch_ids')").fetchone()  # type: ignore[misc]
             c = f.change
-            con.execute("INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [batch_id, dataset.name, c.file, c.sha256, now, user, c.rows, c.inserted,
-                         c.updated, c.unchanged, c.removed, c.warnings])
+            counts = ", ".join(str(int(n)) for n in (c.rows, c.inserted, c.updated, c.unchanged,
+                                                     c.removed, c.warnings))
+            con.execute(f"INSERT INTO import_batches VALUES ({int(batch_id)}, {lit(dataset.name)}, "
+                        f"{lit(c.file)}, {lit(c.sha256)}, TIMESTAMP {lit(now.isoformat(sep=' '))}, "
+                        f"{lit(user)}, {counts})")
             c.batch_id = batch_id
             batch_of[i] = batch_id
         batch_case = "CASE \"_file\" " + " ".join(f"WHEN {i} THEN {b}" for i, b in batch_of.items()) + " END"
-        if dataset.snapshot:
+        if diff.first:
+            where = "true"
+        elif dataset.snapshot:
             con.execute(f'DELETE FROM main."{dataset.name}" WHERE snapshot_date IN '
-                        f'(SELECT DISTINCT snapshot_date FROM "{diff}")')
+                        f'(SELECT DISTINCT snapshot_date FROM "{diff.table}")')
             where = "true"
         else:
-            con.execute(f'DELETE FROM main."{dataset.name}" t USING "{diff}" s '
+            con.execute(f'DELETE FROM main."{dataset.name}" t USING "{diff.table}" s '
                         f"WHERE s.\"_action\" = 'update' AND {_key_match(dataset, 's', 't')}")
             where = "\"_action\" IN ('insert', 'update')"
         con.execute(f'INSERT INTO main."{dataset.name}" ({cols}, "_batch") '
-                    f'SELECT {cols}, {batch_case} FROM "{diff}" WHERE {where}')
+                    f'SELECT {cols}, {batch_case} FROM "{diff.table}" WHERE {where}')
