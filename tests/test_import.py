@@ -174,3 +174,38 @@ def test_layers_above_read_through_ibis(ws):
                                              {"school_id": "280002", "n": 1},
                                              {"school_id": "280003", "n": 1}]
     assert authors == 3
+
+
+def test_files_imported_together_may_not_share_a_key(ws, tmp_path):
+    head = "Forløb ID;Skole ID;Forfatter;Oprettet\n"
+    a = write(tmp_path / "a.csv", head + "F1;280001;x1;01-09-2016\n")
+    b = write(tmp_path / "b.csv", head + "F1;280002;x2;02-09-2016\n")
+    with pytest.raises(InputError, match="a.csv and b.csv"):
+        run_import(ws, "courses", a, b)
+    assert rows(ws, "SELECT count(*) FROM courses") == [(0,)]
+
+
+def test_one_roster_in_several_files_is_one_snapshot(ws, tmp_path):
+    head = "Dato;CPR;Skole ID;Klassetrin\n"
+    school_a = write(tmp_path / "a.csv", head + "05-09-2017;010203-1234;280001;3\n")
+    school_b = write(tmp_path / "b.csv", head + "05-09-2017;020304-2345;280002;4\n")
+    report = run_import(ws, "pupils", school_a, school_b)
+    assert report.ok and report.totals()["inserted"] == 2
+    again = run_import(ws, "pupils", school_a, school_b)
+    assert again.totals()["unchanged"] == 2 and not again.written
+    assert rows(ws, "SELECT count(DISTINCT _batch) FROM pupils") == [(2,)]
+
+
+def test_pseudonyms_fail_loudly_without_the_key(tmp_path):
+    from strategistatus.sources.registry import dataset
+    from strategistatus.store import Store
+    from strategistatus.store.parsing import ParseContext
+    from strategistatus.store.staging import Pseudonymizer, Stager
+
+    with Store(tmp_path / "x.duckdb") as store:
+        stager = Stager(store.con, Pseudonymizer(b"k"))
+        source = stager.load_rows(["course_id", "school_id", "author", "created"],
+                                  [["F1", "280001", "0102031234", "2017-01-01"]])
+        stager.forget_key()
+        with pytest.raises(RuntimeError, match="key is not loaded"):
+            stager.stage(dataset("courses"), source, "x.csv", ParseContext("da"))

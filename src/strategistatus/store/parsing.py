@@ -168,18 +168,24 @@ def _person(column: Column, ctx: ParseContext) -> ParsedColumn:
                    r"WHEN regexp_full_match({h:p}, '\d{6}-?\d{4}') THEN replace({h:p}, '-', '') END"),
         "yy": "TRY_CAST(substr({h:digits}, 5, 2) AS INTEGER)",
         "d7": "ascii(substr({h:digits}, 7, 1)) - 48",
-        # the century from the seventh digit, then the birth date must exist
-        "born": ("TRY_CAST(({h:yy} + CASE WHEN {h:d7} <= 3 THEN 1900 "
+        # the century from the seventh digit
+        "year": ("{h:yy} + CASE WHEN {h:d7} <= 3 THEN 1900 "
                  "WHEN {h:d7} = 4 OR {h:d7} = 9 THEN CASE WHEN {h:yy} <= 36 THEN 2000 ELSE 1900 END "
-                 "ELSE CASE WHEN {h:yy} <= 57 THEN 2000 ELSE 1800 END END)::VARCHAR "
-                 "|| '-' || substr({h:digits}, 3, 2) || '-' || substr({h:digits}, 1, 2) AS DATE)"),
+                 "ELSE CASE WHEN {h:yy} <= 57 THEN 2000 ELSE 1800 END END"),
+        "mm": "TRY_CAST(substr({h:digits}, 3, 2) AS INTEGER)",
+        "dd": "TRY_CAST(substr({h:digits}, 1, 2) AS INTEGER)",
+        # a birth date that exists (integer arithmetic: faster than making a date)
+        "born": ("{h:dd} >= 1 AND {h:dd} <= CASE WHEN {h:mm} IN (4, 6, 9, 11) THEN 30 "
+                 "WHEN {h:mm} = 2 THEN CASE WHEN {h:year} % 4 = 0 AND ({h:year} % 100 <> 0 OR "
+                 "{h:year} % 400 = 0) THEN 29 ELSE 28 END WHEN {h:mm} BETWEEN 1 AND 12 THEN 31 "
+                 "ELSE 0 END"),
     }
     return ParsedColumn(
         helpers=helpers,
         # the normalised identity that is pseudonymised: ten digits, or the local id in lower case
         value=("CASE WHEN {h:digits} IS NULL THEN lower({v}) "
-               "WHEN {h:born} IS NOT NULL THEN {h:digits} END"),
-        reasons=[("{h:digits} IS NOT NULL AND {h:born} IS NULL",
+               "WHEN {h:born} THEN {h:digits} END"),
+        reasons=[("{h:digits} IS NOT NULL AND {h:born} IS NOT TRUE",
                   lit("not a valid CPR number: the first six digits are no birth date"))],
         warning=("{h:nine}", "nine digits: a leading zero was added (Excel drops it)"),
         masked="CASE WHEN {h:digits} IS NOT NULL THEN substr({h:digits}, 1, 6) || '-****' "

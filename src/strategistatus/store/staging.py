@@ -66,9 +66,15 @@ class Pseudonymizer:
 
     def sql(self, expr: str) -> str:
         """SQL turning the normalised identity ``expr`` into its pseudonym (see ``install``)."""
-        opad, ipad = (f"coalesce(getvariable('_stg_{pad}'), error('the pseudonymisation key is "
-                      "not loaded'))" for pad in ("opad", "ipad"))
-        return f"left(sha256({opad} || unhex(sha256({ipad} || encode({expr})))), 32)::UUID"
+        return ("left(sha256(getvariable('_stg_opad') || unhex(sha256(getvariable('_stg_ipad') "
+                f"|| encode({expr})))), 32)::UUID")
+
+    def check_installed(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Refuse to pseudonymise without the key: the result would be NULL for everyone."""
+        row = con.execute("SELECT getvariable('_stg_opad') IS NOT NULL AND "
+                          "getvariable('_stg_ipad') IS NOT NULL").fetchone()
+        if not (row and row[0]):
+            raise RuntimeError("the pseudonymisation key is not loaded")
 
     def install(self, con: duckdb.DuckDBPyConnection) -> None:
         """Put the key pads in session variables, so no query text carries them (and no
@@ -153,6 +159,8 @@ class Stager:
         A column with few distinct values (dates, grades, choices, the authors of a million
         courses) is parsed once per distinct value and joined back; others are parsed inline.
         """
+        if any(c.kind is Kind.PERSON for c in columns):
+            self.pseudonymizer.check_installed(self.con)
         cells = self._name("cells")
         self.con.execute(f'CREATE TEMP TABLE "{cells}" AS SELECT * FROM "{source}"')
         lookups = self._few_distinct(dataset, columns, constants)
