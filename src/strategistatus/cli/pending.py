@@ -7,8 +7,6 @@ import typer
 from .output import err_console
 
 PENDING = {
-    "status": "every goal and indicator with value, target and status",
-    "values": "one indicator's figures by school, grade and period",
     "report": "the committee report (Markdown, HTML, DOCX, PDF)",
     "serve": "the dashboard and API",
     "demo": "the synthetic demo municipality",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from strategistatus.sources.columns import Column, Dataset
 
 from . import problems, writing
-from .engine import connect
+from .engine import connect, transaction
 from .parsing import ParseContext, lit
 from .staging import CellProblem, Pseudonymizer, Staged, Stager
 from .writing import Diff, FileChange, StagedFile
@@ -186,3 +186,33 @@ class Store:
             if ids:
                 out[name] = ids
         return out
+
+    # -- status ------------------------------------------------------------------------------
+    def milestones(self) -> list[tuple[str, str, dt.date | None, dt.date | None]]:
+        """Every milestone: goal, name, due, done."""
+        return [tuple(r) for r in self.con.execute(  # type: ignore[misc]
+            "SELECT goal, milestone, due, done FROM main.milestones ORDER BY goal, due").fetchall()]
+
+    def set_override(self, goal: str, status: str | None, *, reason: str, user: str,
+                     now: dt.datetime) -> None:
+        """Set (or with ``status`` None, lift) a goal's status by hand; history is kept."""
+        with transaction(self.con):
+            (new_id,) = self.con.execute("SELECT nextval('override_ids')").fetchone()  # type: ignore[misc]
+            status_sql = "NULL" if status is None else lit(status)
+            self.con.execute(f"INSERT INTO status_overrides VALUES ({int(new_id)}, {lit(goal)}, "
+                             f"{status_sql}, {lit(reason)}, {lit(user)}, "
+                             f"TIMESTAMP {lit(now.isoformat(sep=' '))})")
+
+    def overrides(self) -> list[dict[str, Any]]:
+        """Every override ever set, oldest first."""
+        cur = self.con.execute("SELECT * FROM status_overrides ORDER BY override_id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def current_overrides(self, at: dt.date) -> dict[str, dict[str, Any]]:
+        """Each goal's override in force at ``at`` (the latest set on or before it)."""
+        current: dict[str, dict[str, Any]] = {}
+        for row in self.overrides():
+            if row["set_at"].date() <= at:
+                current[row["goal"]] = row
+        return {g: r for g, r in current.items() if r["status"] is not None}

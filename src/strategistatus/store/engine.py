@@ -51,8 +51,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         for statement in all_ddl():
             con.execute(statement)
-        con.execute(f"INSERT INTO store_meta VALUES ('schema_version', '{SCHEMA_VERSION}') "
-                    "ON CONFLICT DO NOTHING")
+        con.execute(f"INSERT OR REPLACE INTO store_meta VALUES ('schema_version', "
+                    f"'{SCHEMA_VERSION}')")
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ from strategistatus.sources.registry import DATASETS
 
 from .parsing import SQL_TYPES
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 BATCHES_DDL = """
 CREATE TABLE IF NOT EXISTS import_batches (
@@ -28,6 +28,19 @@ CREATE TABLE IF NOT EXISTS import_batches (
 
 META_DDL = "CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
 
+# A goal owner's status set by hand, with the written reason; append-only: the latest row of
+# a goal holds (status NULL: the override was lifted), the earlier ones are its history.
+OVERRIDES_DDL = """
+CREATE TABLE IF NOT EXISTS status_overrides (
+    override_id INTEGER PRIMARY KEY,
+    goal VARCHAR NOT NULL,
+    status VARCHAR,
+    reason VARCHAR NOT NULL,
+    set_by VARCHAR NOT NULL,
+    set_at TIMESTAMP NOT NULL
+)
+"""
+
 
 def table_ddl(dataset: Dataset) -> str:
     """CREATE TABLE for a dataset: its columns, typed, and the batch each row came from."""
@@ -37,6 +50,7 @@ def table_ddl(dataset: Dataset) -> str:
 
 
 def all_ddl() -> list[str]:
-    statements = [META_DDL, BATCHES_DDL, "CREATE SEQUENCE IF NOT EXISTS batch_ids START 1"]
+    statements = [META_DDL, BATCHES_DDL, "CREATE SEQUENCE IF NOT EXISTS batch_ids START 1",
+                  OVERRIDES_DDL, "CREATE SEQUENCE IF NOT EXISTS override_ids START 1"]
     statements += [table_ddl(d) for d in DATASETS.values()]
     return statements

@@ -1,0 +1,60 @@
+"""Output formats shared by the commands: Danish numbers, and CSV that Danish Excel opens."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+
+
+def da_number(value: float | int | None, decimals: int = 1) -> str:
+    """4492 -> '4.492'; 12.5 -> '12,5' (Danish)."""
+    if value is None:
+        return ""
+    if isinstance(value, int) or float(value).is_integer() and decimals == 0:
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def da_date(day: dt.date | None) -> str:
+    return "" if day is None else f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
+
+
+MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+             "september", "oktober", "november", "december")
+
+
+def neutralise(cell: str) -> str:
+    """A text cell Excel would run as a formula (= + - @) gets a leading apostrophe."""
+    if cell and cell[0] in "=+-@\t\r" and not _NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+def excel_csv(header: list[str], rows: Iterable[list[Any]]) -> str:
+    """CSV for Danish Excel: ';', decimal comma, dates day first; UTF-8 with BOM added by the
+    caller when writing bytes (``'\\ufeff' + text``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        cells = []
+        for v in row:
+            if v is None:
+                cells.append("")
+            elif isinstance(v, bool):
+                cells.append("ja" if v else "nej")
+            elif isinstance(v, (int, float)):
+                cells.append(str(v).replace(".", ",") if isinstance(v, float) else str(v))
+            elif isinstance(v, dt.date):
+                cells.append(f"{v:%d-%m-%Y}")
+            else:
+                cells.append(neutralise(str(v)))
+        writer.writerow(cells)
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,111 @@
+"""What every indicator computation is made of, and the registry of them.
+
+An indicator is computed from *units*: one row per counted thing (a pupil on a roster, an
+enrolment, a course, a month's messages of one school and channel) with the columns
+``school_id``, ``grade`` (or NULL), ``hit`` (does it count in the numerator) and ``weight``
+(how many it counts for: 1, or a message count). The runner groups the units by the
+dimensions asked for and sums them, so every figure is numerator / denominator of the same
+units, and each indicator only says what its units are, as an Ibis expression.
+
+* A *flow* indicator counts events in a period: its units carry the period label computed
+  from the event's date (``periods.label_expr``), cut at the measurement date.
+* A *stock* indicator is measured at a date (a roster at D): the runner evaluates it at the
+  end of each period asked for (cut at D).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import ibis
+
+from .periods import Period, PeriodKind, label_expr
+
+if TYPE_CHECKING:
+    from strategistatus.strategy import Indicator
+
+Measure = Literal["ratio", "count", "milestone"]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The data an indicator reads: the workspace's tables and the measurement date."""
+
+    tables: Callable[[str], ibis.Table]
+    at: dt.date
+    school: str | None = None  # one school's figures only (None: the municipality)
+
+    def t(self, name: str) -> ibis.Table:
+        return self.tables(name)
+
+
+FlowUnits = Callable[[Context, "Indicator", "PeriodKind | None"], ibis.Table]
+StockUnits = Callable[[Context, "Indicator", Period], ibis.Table]
+FirstDate = Callable[[Context], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """How one indicator id is computed."""
+
+    id: str
+    measure: Measure
+    units: FlowUnits | StockUnits | None
+    stock: bool = False
+    grades: bool = False  # the units know a grade
+    schools: bool = True
+    periods: tuple[PeriodKind, ...] = ("school_year", "year", "month")
+    first_date: FirstDate | None = None  # the first day with data (a scalar expression)
+
+
+REGISTRY: dict[str, Definition] = {}
+
+
+def register(definition: Definition) -> Definition:
+    REGISTRY[definition.id] = definition
+    return definition
+
+
+def units(school_id: Any, grade: Any, hit: Any, weight: Any = 1, period: Any = None) -> dict:
+    """The columns of a units table, typed alike for every indicator."""
+    return {
+        "period": (ibis.literal(period, type="string") if period is None or isinstance(period, str)
+                   else period.cast("string")),
+        "school_id": school_id.cast("string") if school_id is not None
+        else ibis.literal(None, type="string"),
+        "grade": grade.cast("int64") if grade is not None else ibis.literal(None, type="int64"),
+        "hit": hit.cast("boolean") if not isinstance(hit, bool) else ibis.literal(hit),
+        "weight": ibis.literal(weight, type="int64") if isinstance(weight, int)
+        else weight.cast("int64"),
+    }
+
+
+def active_devices(ctx: Context, day: dt.date, *, ownership: str | None = "kommune",
+                   holder_kind: str | None = None) -> ibis.Table:
+    """Devices held on ``day``: issued on or before it, not returned by it."""
+    d = ctx.t("devices")
+    d = d.filter(d.issued <= day, d.returned.isnull() | (d.returned > day))
+    if ownership:
+        d = d.filter(d.ownership == ownership)
+    if holder_kind:
+        d = d.filter(d.holder_kind == holder_kind)
+    return d
+
+
+def roster_at(ctx: Context, dataset: str, day: dt.date) -> ibis.Table:
+    """The latest roster snapshot on or before ``day`` (empty when there is none)."""
+    t = ctx.t(dataset)
+    latest = t.filter(t.snapshot_date <= day).snapshot_date.max()
+    return t.filter(t.snapshot_date == latest.as_scalar())
+
+
+def flow_period(day: Any, kind: PeriodKind | None) -> Any:
+    """The period label of each event's date, or NULL when no period is asked for."""
+    return None if kind is None else label_expr(day, kind)
+
+
+def in_grades(column: Any, grades: tuple[int, ...] | None) -> Any:
+    return column.isin(list(grades)) if grades else ibis.literal(True)

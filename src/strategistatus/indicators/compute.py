@@ -1,0 +1,164 @@
+"""Running an indicator: its units grouped by the dimensions asked for, as figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+
+from strategistatus.errors import StrategistatusError
+
+from .base import REGISTRY, Context, Definition
+from .periods import PERIOD_KINDS, Period, PeriodKind, period_of, periods_between
+
+DIMENSIONS = ("school", "grade", *PERIOD_KINDS)
+STRATEGY_PERIODS = {"school_year": "school_year", "calendar_year": "year", "month": "month"}
+
+
+class IndicatorError(StrategistatusError):
+    """An indicator cannot be computed as asked (unknown id, a dimension it does not have)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One figure: for a period (or None), school (None: the municipality) and grade."""
+
+    period: str | None
+    school: str | None
+    grade: int | None
+    value: float | int | None  # a count is an int, a ratio a percentage
+    numerator: int | None
+    denominator: int | None
+    excepted: bool = False  # a decided exception (shown, not judged)
+    running: bool = False  # the period runs past the measurement date and is cut there
+
+
+@dataclass(slots=True)
+class Result:
+    indicator: str
+    at: dt.date
+    unit: str
+    measure: str
+    by: tuple[str, ...]
+    rows: list[Row] = field(default_factory=list)
+    periods: list[Period] = field(default_factory=list)
+
+    @property
+    def total(self) -> int | None:
+        """For counts: the sum of the judged rows (the seed's "I alt")."""
+        if self.measure != "count":
+            return None
+        return int(sum(r.value or 0 for r in self.rows if not r.excepted))
+
+
+def definition(indicator_id: str) -> Definition:
+    try:
+        return REGISTRY[indicator_id]
+    except KeyError:
+        raise IndicatorError(f"unknown indicator {indicator_id!r}; known: "
+                             + ", ".join(REGISTRY)) from None
+
+
+def default_period(indicator: Any) -> PeriodKind:
+    return STRATEGY_PERIODS.get(indicator.period or "", "school_year")  # type: ignore[return-value]
+
+
+def check_dimensions(d: Definition, by: tuple[str, ...]) -> PeriodKind | None:
+    unknown = [b for b in by if b not in DIMENSIONS]
+    if unknown:
+        raise IndicatorError(f"unknown dimension {unknown[0]!r}; use {', '.join(DIMENSIONS)}")
+    kinds = [b for b in by if b in PERIOD_KINDS]
+    if len(kinds) > 1:
+        raise IndicatorError("give at most one of school_year, year, month")
+    if "school" in by and not d.schools:
+        raise IndicatorError(f"{d.id} has no figures per school")
+    if "grade" in by and not d.grades:
+        raise IndicatorError(f"{d.id} has no figures per grade")
+    if kinds and kinds[0] not in d.periods:
+        allowed = ", ".join(d.periods) or "no period"
+        raise IndicatorError(f"{d.id} is counted per {allowed}, not per {kinds[0]}")
+    return kinds[0] if kinds else None  # type: ignore[return-value]
+
+
+def units_table(ctx: Context, d: Definition, indicator: Any, kind: PeriodKind | None,
+                periods: list[Period]) -> ibis.Table:
+    if not d.stock:
+        return d.units(ctx, indicator, kind)  # type: ignore[misc, arg-type]
+    if kind is None:
+        own = period_of(default_period(indicator), ctx.at)
+        here = Period(own.kind, own.label, own.start, min(own.end, ctx.at), own.end > ctx.at)
+        return d.units(ctx, indicator, here)  # type: ignore[misc, arg-type]
+    parts = [d.units(ctx, indicator, p).mutate(period=ibis.literal(p.label))  # type: ignore[misc, arg-type]
+             for p in periods]
+    return parts[0] if len(parts) == 1 else ibis.union(*parts)
+
+
+def compute(ctx: Context, indicator: Any, *, by: tuple[str, ...] = ()) -> Result:
+    """The indicator's figures at ``ctx.at`` by the dimensions ``by``."""
+    d = definition(indicator.id)
+    kind = check_dimensions(d, by)
+    unit = "count" if d.measure == "count" else "percent"
+    result = Result(indicator.id, ctx.at, unit, d.measure, by)
+    if d.units is None:
+        return result
+    if kind is not None:
+        first = _first_day(ctx, d)
+        if first is None:
+            return result
+        result.periods = periods_between(kind, min(first, ctx.at), ctx.at)
+    t = units_table(ctx, d, indicator, kind, result.periods)
+    if ctx.school is not None:
+        t = t.filter(t.school_id == ctx.school)
+    excepted = _excepted_grades(indicator)
+    t = t.mutate(excepted=t.grade.isin(excepted) if excepted else ibis.literal(False))
+    keys = [k for k, on in (("period", kind is not None), ("school_id", "school" in by),
+                            ("grade", "grade" in by)) if on] + ["excepted"]
+    agg = t.group_by(keys).aggregate(
+        numerator=t.weight.sum(where=t.hit), denominator=t.weight.sum())
+    records = agg.to_pyarrow().to_pylist()
+    result.rows = _rows(records, d, result.periods, kind is not None)
+    return result
+
+
+def _first_day(ctx: Context, d: Definition) -> dt.date | None:
+    if d.first_date is None:
+        return ctx.at
+    value = d.first_date(ctx).to_pyarrow().as_py()
+    if value is None:
+        return None
+    return value if isinstance(value, dt.date) else value.date()
+
+
+def _excepted_grades(indicator: Any) -> list[int]:
+    grades: list[int] = []
+    for exception in getattr(indicator, "exceptions", []):
+        grades += list(exception.scope.grades or ())
+    return grades
+
+
+def _rows(records: list[dict], d: Definition, periods: list[Period], by_period: bool) -> list[Row]:
+    def value(num: int | None, den: int | None) -> float | int | None:
+        if d.measure == "count":
+            return int(den or 0)
+        return None if not den else 100.0 * (num or 0) / den
+
+    running = {p.label for p in periods if p.running}
+    rows = [Row(r.get("period"), r.get("school_id"), r.get("grade"),
+                value(r["numerator"], r["denominator"]),
+                None if d.measure == "count" else int(r["numerator"] or 0),
+                None if d.measure == "count" else int(r["denominator"] or 0),
+                bool(r["excepted"]), r.get("period") in running) for r in records]
+    if by_period:  # every period is shown, also one without data
+        seen = {(r.period, r.excepted) for r in rows}
+        for p in periods:
+            if (p.label, False) not in seen and not any(r.period == p.label for r in rows):
+                empty = 0 if d.measure == "count" else None
+                rows.append(Row(p.label, None, None, empty,
+                                None if d.measure == "count" else 0,
+                                None if d.measure == "count" else 0, False, p.running))
+    order = {p.label: i for i, p in enumerate(periods)}
+    rows.sort(key=lambda r: (order.get(r.period or "", -1), r.school or "", r.grade or -1,
+                             r.excepted))
+    return rows

@@ -1,0 +1,89 @@
+"""Goals 1 and 2: devices for pupils and staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .base import Context, Definition, active_devices, in_grades, register, roster_at, units
+from .periods import Period
+
+
+def _holders(ctx: Context, day: dt.date, ownership: str, holder_kind: str):  # noqa: ANN202
+    d = active_devices(ctx, day, ownership=ownership, holder_kind=holder_kind)
+    return d.select(holder=d.holder).distinct()
+
+
+def _pupils_with(ctx: Context, indicator, day: dt.date, ownership: str):  # noqa: ANN001, ANN202
+    roster = roster_at(ctx, "pupils", day)
+    grades = indicator.scope.grades if indicator.scope else None
+    roster = roster.filter(in_grades(roster.grade, grades))
+    held = _holders(ctx, day, ownership, "elev")
+    joined = roster.left_join(held, roster.pupil == held.holder)
+    return joined.select(**units(joined.school_id, joined.grade, joined.holder.notnull()))
+
+
+def pupil_devices(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+    """Pupils in scope on the roster at the period's end who hold an active municipality device."""
+    return _pupils_with(ctx, indicator, period.end, "kommune")
+
+
+def own_devices(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+    """Pupils in scope on the roster at the period's end with an active private device."""
+    return _pupils_with(ctx, indicator, period.end, "privat")
+
+
+def devices_to_collect(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+    """Active municipality pupil devices whose holder is on no roster at the period's end."""
+    day = period.end
+    d = active_devices(ctx, day, holder_kind="elev")
+    roster = roster_at(ctx, "pupils", day).select(pupil="pupil")
+    left = d.anti_join(roster, d.holder == roster.pupil)
+    return left.select(**units(left.school_id, None, True))
+
+
+def staff_devices(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+    """Staff on the roster at the period's end with an active municipality device."""
+    day = period.end
+    roster = roster_at(ctx, "staff", day)
+    held = _holders(ctx, day, "kommune", "medarbejder")
+    joined = roster.left_join(held, roster.employee == held.holder)
+    return joined.select(**units(joined.school_id, None, joined.holder.notnull()))
+
+
+def replacement_years(indicator) -> int:  # noqa: ANN001
+    return int(indicator.parameters.get("replacement_years", 4))
+
+
+def due_date(day: dt.date, years: int) -> dt.date:
+    """The purchase date before which a device is past its replacement age on ``day``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def devices_due(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+    """Active municipality devices bought more than the replacement age before the end."""
+    day = period.end
+    d = active_devices(ctx, day)
+    d = d.filter(d.purchased < due_date(day, replacement_years(indicator)))
+    return d.select(**units(d.school_id, None, True))
+
+
+def _first_snapshot(dataset: str):  # noqa: ANN202
+    return lambda ctx: ctx.t(dataset).snapshot_date.min()
+
+
+def _first_issue(ctx: Context):  # noqa: ANN202
+    return ctx.t("devices").issued.min()
+
+
+register(Definition("pupil_devices_0_7", "ratio", pupil_devices, stock=True, grades=True,
+                    first_date=_first_snapshot("pupils")))
+register(Definition("own_devices_8_10", "ratio", own_devices, stock=True, grades=True,
+                    first_date=_first_snapshot("pupils")))
+register(Definition("devices_to_collect", "count", devices_to_collect, stock=True,
+                    first_date=_first_issue))
+register(Definition("staff_devices", "ratio", staff_devices, stock=True,
+                    first_date=_first_snapshot("staff")))
+register(Definition("devices_due", "count", devices_due, stock=True, first_date=_first_issue))

@@ -1,0 +1,64 @@
+"""Goals 4 and 6: the learning platform, shared courses and copies."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+
+from .base import Context, Definition, flow_period, register, roster_at, units
+from .periods import Period, PeriodKind
+
+
+def teachers_on_platform(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+    """Teachers and pedagogues on the staff roster at the period's end; hit: authored a
+    course created in the period."""
+    roles = list(indicator.parameters.get("roles", ["lærer", "pædagog"]))
+    staff = roster_at(ctx, "staff", period.end)
+    staff = staff.filter(staff.role.isin(roles))
+    c = ctx.t("courses")
+    authors = c.filter(c.created >= period.start, c.created <= period.end)
+    authors = authors.select(author=authors.author).distinct()
+    joined = staff.left_join(authors, staff.employee == authors.author)
+    return joined.select(**units(joined.school_id, None, joined.author.notnull()))
+
+
+def shared_courses(ctx: Context, indicator, kind: PeriodKind | None):  # noqa: ANN001, ANN201
+    """Courses shared to the common library by the measurement date, by the day shared."""
+    c = ctx.t("courses")
+    c = c.filter(c.shared.notnull(), c.shared <= ctx.at)
+    return c.select(**units(c.school_id, c.grade, True, period=flow_period(c.shared, kind)))
+
+
+def course_copies(ctx: Context, indicator, kind: PeriodKind | None):  # noqa: ANN001, ANN201
+    """Copies of courses made by the measurement date, by the day copied."""
+    k = ctx.t("course_copies")
+    k = k.filter(k.copied <= ctx.at)
+    return k.select(**units(k.school_id, None, True, period=flow_period(k.copied, kind)))
+
+
+def share_shared(ctx: Context, indicator, kind: PeriodKind | None):  # noqa: ANN001, ANN201
+    """Courses created in calendar year Y (up to the measurement date); hit: shared by
+    31 December Y (or by the measurement date, in the running year)."""
+    c = ctx.t("courses")
+    c = c.filter(c.created <= ctx.at)
+    year_end = ibis.date(c.created.year(), 12, 31)
+    deadline = ibis.cases((year_end > ctx.at, ibis.literal(ctx.at)), else_=year_end)
+    hit = c.shared.notnull() & (c.shared <= deadline)
+    return c.select(**units(c.school_id, c.grade, hit, period=flow_period(c.created, kind)))
+
+
+def _first(table: str, column: str):  # noqa: ANN202
+    return lambda ctx: getattr(ctx.t(table), column).min()
+
+
+register(Definition("teachers_on_platform", "ratio", teachers_on_platform, stock=True,
+                    periods=("school_year", "year", "month"),
+                    first_date=_first("courses", "created")))
+register(Definition("shared_courses", "count", shared_courses, grades=True,
+                    first_date=_first("courses", "shared")))
+register(Definition("course_copies", "count", course_copies,
+                    first_date=_first("course_copies", "copied")))
+register(Definition("share_shared", "ratio", share_shared, grades=True, periods=("year",),
+                    first_date=_first("courses", "created")))
+_ = dt
