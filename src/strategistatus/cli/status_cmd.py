@@ -50,17 +50,21 @@ def status(workspace: WorkspaceOption = Path("."), at: AtOption = None,
     day = _day(at)
     with ws.open_store(read_only=True) as store:
         goals = evaluate(store, strategy, day, school=school)
-    flat = [dict(goal=i.goal, indicator=i.indicator, value=i.value, target=i.target,
-                 deadline=i.deadline, status=i.status, unit=i.unit, period=i.period,
-                 numerator=i.numerator, denominator=i.denominator, forecast=i.forecast,
-                 done=i.done, note=i.note)
-            for g in goals for i in g.indicators]
+    flat: list[dict[str, Any]] = []
+    for g in goals:  # the goal first (indicator null), then its indicators
+        flat.append(dict(goal=g.goal, indicator=None, value=None, target=None, deadline=None,
+                         status=g.status, computed_status=g.computed,
+                         override_reason=g.override["reason"] if g.override else None))
+        flat += [dict(goal=i.goal, indicator=i.indicator, value=i.value, target=i.target,
+                      deadline=i.deadline, status=i.status, unit=i.unit, period=i.period,
+                      numerator=i.numerator, denominator=i.denominator, forecast=i.forecast,
+                      done=i.done, note=i.note) for i in g.indicators]
     if output is Format.json:
         print(json.dumps(flat, default=str, ensure_ascii=False))
         return
     if output is Format.csv:
-        keys = list(flat[0]) if flat else []
-        sys.stdout.write(excel_csv(keys, ([row[k] for k in keys] for row in flat)))
+        keys = list(dict.fromkeys(k for row in flat for k in row))
+        sys.stdout.write(excel_csv(keys, ([row.get(k) for k in keys] for row in flat)))
         return
     table = Table(title=f"Status for målene i It- og digitaliseringsstrategien, {da_date(day)}")
     for head in ("mål", "indikator", "værdi", "mål/frist", "status"):
