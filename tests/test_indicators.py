@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import run_import, write
 
+from conftest import run_import, write
 from strategistatus.indicators import Context, IndicatorError, compute
 from strategistatus.strategy import load_strategy
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import run_import, write
 
+from conftest import run_import, write
 from strategistatus.status import evaluate
 from strategistatus.status.forecast import least_squares
 from strategistatus.status.rules import choose_target, worst
