@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_WS ?= demo-ws
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo examples test lint bench clean
 
 $(BIN)/strategistatus: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,13 @@ $(BIN)/strategistatus: pyproject.toml
 
 install: $(BIN)/strategistatus
 
-## demo: a workspace with the shipped strategy and the sample exports of examples/
+## demo: the demo municipality (exports written, imported, status printed)
 demo: install
-	$(BIN)/python examples/run_demo.py $(DEMO_WS)
+	$(BIN)/strategistatus demo --out $(DEMO_WS)
+
+## examples: a workspace with the small sample exports of examples/
+examples: install
+	$(BIN)/python examples/run_demo.py examples-ws
 
 ## test: lint and the whole test suite
 test: install lint
@@ -27,6 +31,7 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/import_speed.py
+	$(BIN)/python benchmarks/status_speed.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_WS) benchmarks/_work
+	rm -rf $(VENV) $(DEMO_WS) examples-ws benchmarks/_work

@@ -72,7 +72,7 @@ def test_not_a_workspace_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["report"],
-                                     ["serve"], ["demo"], ["users", "add", "x"], ["users", "list"],
+                                     ["serve"], ["demo", "--scale", "national"], ["users", "add", "x"], ["users", "list"],
                                      ["users", "disable", "x"]])
 def test_commands_not_built_yet_say_so_and_exit_2(command):
     done = cli(*command)

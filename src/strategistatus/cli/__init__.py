@@ -8,7 +8,7 @@ import typer
 
 from strategistatus.errors import StrategistatusError
 
-from . import check_cmd, import_cmd, init_cmd, override_cmd, pending, status_cmd
+from . import check_cmd, demo_cmd, import_cmd, init_cmd, override_cmd, pending, status_cmd
 from .output import err_console
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ import_cmd.register(app)
 check_cmd.register(app)
 status_cmd.register(app)
 override_cmd.register(app)
+demo_cmd.register(app)
 pending.register(app)
 
 

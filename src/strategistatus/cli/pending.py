@@ -9,7 +9,6 @@ from .output import err_console
 PENDING = {
     "report": "the committee report (Markdown, HTML, DOCX, PDF)",
     "serve": "the dashboard and API",
-    "demo": "the synthetic demo municipality",
 }
 
 

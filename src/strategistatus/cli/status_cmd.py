@@ -67,13 +67,16 @@ def status(workspace: WorkspaceOption = Path("."), at: AtOption = None,
         sys.stdout.write(excel_csv(keys, ([row.get(k) for k in keys] for row in flat)))
         return
     table = Table(title=f"Status for målene i It- og digitaliseringsstrategien, {da_date(day)}")
-    for head in ("mål", "indikator", "værdi", "mål/frist", "status"):
-        table.add_column(head, overflow="fold")
+    for head, width in (("mål", 3), ("indikator", 30), ("værdi", 16), ("mål/frist", 11),
+                        ("status", 14)):
+        table.add_column(head, overflow="fold", min_width=width)
+    titles = {ind.id: ind.title.get("da") for _, ind in strategy.indicators()}
     for g in goals:
         table.add_row(f"[bold]{g.goal}[/]", "", "", "", f"[bold]{MARK[g.status]} "
                       f"{STATUS_DA[g.status]}[/]" + (" (sat af ejer)" if g.override else ""))
         for i in g.indicators:
-            table.add_row("", i.indicator, _value(i), _target(i),
+            table.add_row("", f"{titles[i.indicator]}\n[dim]{i.indicator}[/]",
+                          _value(i) + _excepted(strategy.indicator(i.indicator), i), _target(i),
                           f"{MARK[i.status]} {STATUS_DA[i.status]}")
     console.print(table)
 
@@ -85,6 +88,20 @@ def _value(i: Any) -> str:
         return "-"
     text = da_number(i.value, 0) if i.unit == "count" else f"{da_number(i.value)} %"
     return f"{text} ({i.period})" if i.period else text
+
+
+def _excepted(indicator: Any, i: Any) -> str:
+    """The decided exception's own figure, e.g. grades 0-1: 0 % (not funded by decision)."""
+    if not i.excepted or not indicator.exceptions:
+        return ""
+    num = sum(e["numerator"] or 0 for e in i.excepted)
+    den = sum(e["denominator"] or 0 for e in i.excepted)
+    exception = indicator.exceptions[0]
+    label = exception.label.get("da") if exception.label else "undtaget efter beslutning"
+    share = f"{da_number(100 * num / den)} %" if den else "-"
+    grades = exception.scope.grades or ()
+    which = f"{min(grades)}.-{max(grades)}. klasse" if len(grades) > 1 else f"{grades[0]}. klasse"
+    return f"\n[dim]{which}: {share} ({label})[/]"
 
 
 def _target(i: Any) -> str:

@@ -78,10 +78,11 @@ def _classes(school: School) -> int:
 
 
 def _dus(rng: random.Random, grade: int, before: bool | None) -> bool:
+    """DUS I (0.-3. klasse) for most, DUS II (4.-6.) mostly for those who had DUS I."""
     if grade <= 3:
-        return rng.random() < (0.95 if before else 0.82)
+        return rng.random() < {None: 0.88, True: 0.95, False: 0.5}[before]
     if grade <= 6:
-        return rng.random() < (0.75 if before else 0.2)
+        return rng.random() < {None: 0.6, True: 0.75, False: 0.1}[before]
     return False
 
 
@@ -110,6 +111,8 @@ class _Pupils:
 
     def size(self, school: School, grade: int) -> int:
         """Pupils in a grade of a school in the first year (feeders and 10. klasse included)."""
+        if grade == 10 and school.kind == "specialskole":
+            return school.cohort // 2
         if grade == 10:
             district = tenth_grade_schools(school.district) or [school]
             nines = sum(s.cohort for s in SCHOOLS if s.district == school.district
