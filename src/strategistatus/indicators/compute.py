@@ -118,7 +118,8 @@ def compute(ctx: Context, indicator: Any, *, by: tuple[str, ...] = ()) -> Result
     agg = t.group_by(keys).aggregate(
         numerator=t.weight.sum(where=t.hit), denominator=t.weight.sum())
     records = agg.to_pyarrow().to_pylist()
-    result.rows = _rows(records, d, result.periods, kind is not None)
+    result.rows = _rows(records, d, result.periods, kind is not None,
+                        whole="school" not in by and "grade" not in by)
     return result
 
 
@@ -138,7 +139,8 @@ def _excepted_grades(indicator: Any) -> list[int]:
     return grades
 
 
-def _rows(records: list[dict], d: Definition, periods: list[Period], by_period: bool) -> list[Row]:
+def _rows(records: list[dict], d: Definition, periods: list[Period], by_period: bool, *,
+          whole: bool) -> list[Row]:
     def value(num: int | None, den: int | None) -> float | int | None:
         if d.measure == "count":
             return int(den or 0)
@@ -151,9 +153,9 @@ def _rows(records: list[dict], d: Definition, periods: list[Period], by_period: 
                 None if d.measure == "count" else int(r["denominator"] or 0),
                 bool(r["excepted"]), r.get("period") in running) for r in records]
     if by_period:  # every period is shown, also one without data
-        seen = {(r.period, r.excepted) for r in rows}
-        for p in periods:
-            if (p.label, False) not in seen and not any(r.period == p.label for r in rows):
+        judged = {r.period for r in rows if not r.excepted}
+        for p in periods:  # per municipality: a judged row even when all units are excepted
+            if p.label not in judged and (whole or not any(r.period == p.label for r in rows)):
                 empty = 0 if d.measure == "count" else None
                 rows.append(Row(p.label, None, None, empty,
                                 None if d.measure == "count" else 0,

@@ -27,7 +27,8 @@ def digital_individual_plans(ctx: Context, indicator, kind: PeriodKind | None): 
     plan_kind = str(indicator.parameters.get("plan_kind", "individuel_undervisningsplan"))
     platforms = list(indicator.parameters.get("platforms", ["MinUddannelse", "andet"]))
     p = ctx.t("pupil_plans")
-    p = p.filter(p.plan_kind == plan_kind, p.published <= ctx.at)
+    current = period_of("school_year", ctx.at).label  # no plans for school years to come
+    p = p.filter(p.plan_kind == plan_kind, p.published <= ctx.at, p.school_year <= current)
     period = None if kind is None else p.school_year
     return p.select(**units(p.school_id, None, p.platform.isin(platforms), period=period))
 

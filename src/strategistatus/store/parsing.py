@@ -89,7 +89,7 @@ def _pick_locale(parsed: ParsedColumn, ctx: ParseContext, da: str, en: str, what
         ambiguous = f"({da} IS NOT NULL AND {en} IS NOT NULL AND {da} <> {en})"
         parsed.value = f"CASE WHEN NOT {ambiguous} THEN coalesce({da}, {en}) END"
         def show(x: str) -> str:
-            return f"rtrim(rtrim(printf('%.6f', {x}), '0'), '.')"
+            return f"rtrim(rtrim(printf('%.6f', CAST({x} AS DOUBLE)), '0'), '.')"
 
         parsed.reasons.append((
             ambiguous,
