@@ -71,7 +71,7 @@ def test_not_a_workspace_is_a_clear_error(tmp_path):
     assert done.returncode == 1 and "not a strategistatus workspace" in done.stderr
 
 
-@pytest.mark.parametrize("command", [["report"],
+@pytest.mark.parametrize("command", [
                                      ["serve"], ["demo", "--scale", "national"], ["users", "add", "x"], ["users", "list"],
                                      ["users", "disable", "x"]])
 def test_commands_not_built_yet_say_so_and_exit_2(command):

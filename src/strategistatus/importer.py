@@ -101,6 +101,13 @@ def import_files(ws: Workspace, dataset_name: str, paths: list[Path], *, dry_run
             report.bad_rows = sum(s.bad_rows for s in plan.staged)
             report.error_log = _write_error_log(ws, dataset.name, report.errors)
             store.discard()
+            if not dry_run:  # the data-quality section reports refused files (no values)
+                for staged, raw in zip(plan.staged, raws, strict=True):
+                    if staged.error_count:
+                        store.reports.record_rejection(
+                            dataset.name, raw.label, raw.sha256, user=user or _user(),
+                            now=now or dt.datetime.now(), rows_read=staged.rows,
+                            bad_rows=staged.bad_rows, problems=staged.error_count)
             return report
         report.files = [f.change for f in plan.files]
         for f in report.files:

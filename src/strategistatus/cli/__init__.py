@@ -8,7 +8,16 @@ import typer
 
 from strategistatus.errors import StrategistatusError
 
-from . import check_cmd, demo_cmd, import_cmd, init_cmd, override_cmd, pending, status_cmd
+from . import (
+    check_cmd,
+    demo_cmd,
+    import_cmd,
+    init_cmd,
+    override_cmd,
+    pending,
+    report_cmd,
+    status_cmd,
+)
 from .output import err_console
 
 app = typer.Typer(
@@ -24,6 +33,7 @@ check_cmd.register(app)
 status_cmd.register(app)
 override_cmd.register(app)
 demo_cmd.register(app)
+report_cmd.register(app)
 pending.register(app)
 
 

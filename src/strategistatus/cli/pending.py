@@ -7,7 +7,6 @@ import typer
 from .output import err_console
 
 PENDING = {
-    "report": "the committee report (Markdown, HTML, DOCX, PDF)",
     "serve": "the dashboard and API",
 }
 

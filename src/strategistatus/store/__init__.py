@@ -17,6 +17,7 @@ from strategistatus.sources.columns import Column, Dataset
 from . import problems, writing
 from .engine import connect, transaction
 from .parsing import ParseContext, lit
+from .reports import ReportRecords
 from .staging import CellProblem, Pseudonymizer, Staged, Stager
 from .writing import Diff, FileChange, StagedFile
 
@@ -70,6 +71,7 @@ class Store:
         self.path = path
         self.con = connect(path, read_only=read_only, memory_limit=memory_limit, temp_dir=temp_dir)
         self._ibis: Any = None
+        self.reports = ReportRecords(self.con)
 
     def close(self) -> None:
         self.con.close()

@@ -37,17 +37,28 @@ def connect(path: Path, *, read_only: bool = False, memory_limit: str = "1GB",
         raise WorkspaceError(f"cannot open the database {path}: {exc}") from None
     if not read_only:
         ensure_schema(con)
+    elif not _current(con):  # made by an earlier version: bring the schema up to date first
+        con.close()
+        connect(path, read_only=False, memory_limit=memory_limit, threads=threads,
+                temp_dir=temp_dir).close()
+        return connect(path, read_only=True, memory_limit=memory_limit, threads=threads,
+                       temp_dir=temp_dir)
     return con
+
+
+def _current(con: duckdb.DuckDBPyConnection) -> bool:
+    known = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'store_meta' "
+                        "AND NOT temporary").fetchone()
+    if not (known and known[0]):
+        return False
+    version = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+    return bool(version and version[0] == str(SCHEMA_VERSION))
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables a new database needs (nothing to do on one already made)."""
-    known = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'store_meta' "
-                        "AND NOT temporary").fetchone()
-    if known and known[0]:
-        version = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
-        if version and version[0] == str(SCHEMA_VERSION):
-            return
+    if _current(con):
+        return
     with transaction(con):
         for statement in all_ddl():
             con.execute(statement)

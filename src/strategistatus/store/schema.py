@@ -7,7 +7,7 @@ from strategistatus.sources.registry import DATASETS
 
 from .parsing import SQL_TYPES
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 BATCHES_DDL = """
 CREATE TABLE IF NOT EXISTS import_batches (
@@ -42,6 +42,46 @@ CREATE TABLE IF NOT EXISTS status_overrides (
 """
 
 
+# A goal owner's status text for a reporting round; append-only: the latest row of a goal and
+# round holds, earlier rows are its history.
+NARRATIVES_DDL = """
+CREATE TABLE IF NOT EXISTS narratives (
+    narrative_id INTEGER PRIMARY KEY,
+    goal VARCHAR NOT NULL,
+    round VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    author VARCHAR NOT NULL,
+    written_at TIMESTAMP NOT NULL
+)
+"""
+
+# A closed reporting round keeps the figures it was reported with, so its report can be
+# made again unchanged after later imports.
+ROUNDS_DDL = """
+CREATE TABLE IF NOT EXISTS rounds (
+    round VARCHAR PRIMARY KEY,
+    measured_at DATE NOT NULL,
+    closed_at TIMESTAMP NOT NULL,
+    closed_by VARCHAR NOT NULL,
+    figures VARCHAR NOT NULL
+)
+"""
+
+# Imports that were refused: what file, when, how many rows were bad (no cell values).
+REJECTIONS_DDL = """
+CREATE TABLE IF NOT EXISTS import_rejections (
+    dataset VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    attempted_at TIMESTAMP NOT NULL,
+    user_name VARCHAR NOT NULL,
+    rows_read BIGINT NOT NULL,
+    bad_rows BIGINT NOT NULL,
+    problems BIGINT NOT NULL
+)
+"""
+
+
 def table_ddl(dataset: Dataset) -> str:
     """CREATE TABLE for a dataset: its columns, typed, and the batch each row came from."""
     columns = [f'"{c.name}" {SQL_TYPES[c.kind]}' for c in dataset.columns + dataset.derived]
@@ -51,6 +91,8 @@ def table_ddl(dataset: Dataset) -> str:
 
 def all_ddl() -> list[str]:
     statements = [META_DDL, BATCHES_DDL, "CREATE SEQUENCE IF NOT EXISTS batch_ids START 1",
-                  OVERRIDES_DDL, "CREATE SEQUENCE IF NOT EXISTS override_ids START 1"]
+                  OVERRIDES_DDL, "CREATE SEQUENCE IF NOT EXISTS override_ids START 1",
+                  NARRATIVES_DDL, "CREATE SEQUENCE IF NOT EXISTS narrative_ids START 1",
+                  ROUNDS_DDL, REJECTIONS_DDL]
     statements += [table_ddl(d) for d in DATASETS.values()]
     return statements

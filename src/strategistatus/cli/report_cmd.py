@@ -1,0 +1,130 @@
+"""strategistatus report, narrative and round: the committee report and its reporting rounds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from strategistatus.errors import InputError
+from strategistatus.report import service
+from strategistatus.workspace import find_workspace
+
+from .output import WorkspaceOption, console
+
+RoundOption = Annotated[str | None, typer.Option("--round", help='The reporting round, e.g. "januar 2018".')]
+
+
+def report(
+    workspace: WorkspaceOption = Path("."),
+    at: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="The measurement date.")] = None,
+    round_name: RoundOption = None,
+    formats: Annotated[str, typer.Option("--format", help="Comma list of md, html, docx, pdf.")] = "md,html,docx,pdf",
+    lang: Annotated[str, typer.Option(help="da, en or da,en.")] = "da",
+    out: Annotated[Path, typer.Option(help="Folder for the files.", file_okay=False)] = Path("out"),
+    school: Annotated[str | None, typer.Option(help="A school id, or all: one report per school.")] = None,
+    public: Annotated[bool, typer.Option("--public", help="The public version (small numbers hidden).")] = False,
+) -> None:
+    """Write the committee report (the status appendix) in the formats and languages asked."""
+    ws = find_workspace(workspace)
+    fmts = tuple(f.strip() for f in formats.split(",") if f.strip())
+    langs = tuple(x.strip() for x in lang.split(",") if x.strip())
+    if any(x not in ("da", "en") for x in langs):
+        raise typer.BadParameter("--lang takes da, en or da,en")
+    schools: tuple[str | None, ...] = (None,)
+    if school == "all":
+        with ws.open_store(read_only=True) as store:
+            schools = tuple(service._school_ids(store))
+    elif school:
+        schools = (school,)
+    started = time.perf_counter()
+    with console.status("writing the report ..."):
+        paths = service.write_reports(ws, out, at=at.date() if at else None, round_name=round_name,
+                                      formats=fmts, langs=langs,  # type: ignore[arg-type]
+                                      audience="public" if public else ("school" if school else "committee"),
+                                      schools=schools)
+    for path in paths[:12]:
+        console.print(f"  {path}")
+    if len(paths) > 12:
+        console.print(f"  ... and {len(paths) - 12} more")
+    console.print(f"{len(paths)} files in {time.perf_counter() - started:.1f} s")
+
+
+narrative_app = typer.Typer(help="The goal owners' status texts per reporting round (history kept).")
+
+
+@narrative_app.command("set")
+def narrative_set(goal: str, round_name: Annotated[str, typer.Option("--round", help="The round.")],
+                  file: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="A text or Markdown file.")],
+                  workspace: WorkspaceOption = Path(".")) -> None:
+    """Store GOAL's status text for the round from a file."""
+    ws = find_workspace(workspace)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        text = file.read_text(encoding="cp1252")
+    service.set_narrative(ws, goal, round_name, text)
+    console.print(f"Goal {goal}, round {round_name}: text stored.")
+
+
+@narrative_app.command("list")
+def narrative_list(round_name: RoundOption = None, workspace: WorkspaceOption = Path(".")) -> None:
+    """Every stored text version: goal, round, author, time."""
+    ws = find_workspace(workspace)
+    with ws.open_store(read_only=True) as store:
+        rows = store.reports.narratives(round_name)
+    table = Table(title="Status texts")
+    for head in ("goal", "round", "author", "written", "first line"):
+        table.add_column(head, overflow="fold")
+    for r in rows:
+        table.add_row(r["goal"], r["round"], r["author"], f"{r['written_at']:%d.%m.%Y %H:%M}",
+                      r["text"].strip().splitlines()[0][:60])
+    console.print(table)
+
+
+@narrative_app.command("show")
+def narrative_show(goal: str, round_name: Annotated[str, typer.Option("--round", help="The round.")],
+                   workspace: WorkspaceOption = Path("."),
+                   history: Annotated[bool, typer.Option(help="Every version, oldest first.")] = False) -> None:
+    """GOAL's text for the round (the latest, or every version with --history)."""
+    ws = find_workspace(workspace)
+    with ws.open_store(read_only=True) as store:
+        rows = store.reports.narratives(round_name, goal)
+    if not rows:
+        raise InputError(f"no text for goal {goal} in round {round_name!r}")
+    for r in rows if history else rows[-1:]:
+        console.print(f"[dim]{r['author']}, {r['written_at']:%d.%m.%Y %H:%M}[/]")
+        print(r["text"])
+
+
+round_app = typer.Typer(help="Reporting rounds: close one to freeze its figures.")
+
+
+@round_app.command("close")
+def round_close(name: str, at: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="The measurement date.")],
+                workspace: WorkspaceOption = Path(".")) -> None:
+    """Freeze round NAME at the date: its report keeps these figures after later imports."""
+    ws = find_workspace(workspace)
+    with console.status("freezing the figures ..."):
+        service.close_round(ws, name, at.date())
+    console.print(f"Round {name!r} closed with the figures of {at:%d.%m.%Y}.")
+
+
+@round_app.command("list")
+def round_list(workspace: WorkspaceOption = Path(".")) -> None:
+    """The closed rounds."""
+    ws = find_workspace(workspace)
+    with ws.open_store(read_only=True) as store:
+        for r in store.reports.rounds():
+            console.print(f"{r['round']}: measured {r['measured_at']:%d.%m.%Y}, closed "
+                          f"{r['closed_at']:%d.%m.%Y} by {r['closed_by']}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(report)
+    app.add_typer(narrative_app, name="narrative")
+    app.add_typer(round_app, name="round")

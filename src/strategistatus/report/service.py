@@ -1,0 +1,141 @@
+"""Writing reports: figures now or of a closed round, worded per language, in every format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from pathlib import Path
+from typing import Any
+
+from strategistatus.errors import InputError
+from strategistatus.strategy import load_strategy
+from strategistatus.workspace import Workspace
+
+from . import figures as figures_mod
+from .build import build
+from .model import Audience, Lang, Renderer
+
+FORMATS = ("md", "html", "docx", "pdf")
+
+
+def renderer(fmt: str) -> Renderer:
+    if fmt == "md":
+        from .render_md import MarkdownRenderer
+
+        return MarkdownRenderer()
+    if fmt == "html":
+        from .render_html import HtmlRenderer
+
+        return HtmlRenderer()
+    if fmt == "docx":
+        from .render_docx import DocxRenderer
+
+        return DocxRenderer()
+    if fmt == "pdf":
+        from .render_pdf import PdfRenderer
+
+        return PdfRenderer()
+    raise InputError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
+
+
+def round_figures(store: Any, strategy: Any, ws: Workspace, round_name: str | None,
+                  at: dt.date | None, school: str | None) -> tuple[dict[str, Any], dt.date]:
+    """The figures of a closed round (frozen), or computed now at ``at``."""
+    if round_name:
+        closed = store.reports.round(round_name)
+        if closed is not None:
+            frozen = closed["figures"]
+            key = school or "_municipality"
+            if key in frozen.get("by_school", {}):
+                return frozen["by_school"][key], closed["measured_at"]
+            if school is None:
+                return frozen["municipality"], closed["measured_at"]
+    if at is None:
+        raise InputError("give --at DATE (or the name of a closed round with --round)")
+    return figures_mod.collect(store, strategy, ws.strategy_path, at, school=school), at
+
+
+def previous_round(store: Any, round_name: str | None, at: dt.date
+                   ) -> tuple[str, dict[str, Any]] | None:
+    earlier = [r for r in store.reports.rounds() if r["round"] != round_name
+               and r["measured_at"] < at]
+    if not earlier:
+        return None
+    last = earlier[-1]["round"]
+    return last, store.reports.round(last)["figures"]["municipality"]
+
+
+def write_reports(ws: Workspace, out: Path, *, at: dt.date | None, round_name: str | None = None,
+                  formats: tuple[str, ...], langs: tuple[Lang, ...], audience: Audience = "committee",
+                  schools: tuple[str | None, ...] = (None,)) -> list[Path]:
+    """Write the report files; returns their paths."""
+    for fmt in formats:
+        renderer(fmt)  # fail early on an unknown format
+    strategy = load_strategy(ws.strategy_path)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with ws.open_store(read_only=True) as store:
+        closed = store.reports.round(round_name) if round_name else None
+        narratives = (closed["figures"].get("narratives", {}) if closed
+                      else store.reports.current_narratives(round_name) if round_name else {})
+        for school in schools:
+            figures, day = round_figures(store, strategy, ws, round_name, at, school)
+            previous = previous_round(store, round_name, day) if school is None else None
+            stem = _stem(round_name, day, school, audience)
+            for lang in langs:
+                model = build(figures, strategy, lang=lang, audience=audience,
+                              round_name=round_name, narratives=narratives, previous=previous)
+                for fmt in formats:
+                    path = out / f"{stem}-{lang}.{fmt}"
+                    path.write_bytes(renderer(fmt).render(model))
+                    written.append(path)
+    return written
+
+
+def _stem(round_name: str | None, day: dt.date, school: str | None, audience: str) -> str:
+    name = (round_name or day.isoformat()).replace(" ", "-").replace("/", "-")
+    parts = ["status", name]
+    if school:
+        parts.append(f"skole-{school}")
+    if audience == "public":
+        parts.append("offentlig")
+    return "-".join(parts)
+
+
+def set_narrative(ws: Workspace, goal: str, round_name: str, text: str, *,
+                  now: dt.datetime | None = None) -> int:
+    """Store a goal owner's text for a round (the earlier versions are kept)."""
+    strategy = load_strategy(ws.strategy_path)
+    if goal not in [g.id for g in strategy.goals]:
+        raise InputError(f"no goal {goal!r}; goals: {', '.join(g.id for g in strategy.goals)}")
+    if not text.strip():
+        raise InputError("the text is empty")
+    with ws.open_store() as store:
+        if store.reports.round(round_name) is not None:
+            raise InputError(f"the round {round_name!r} is closed; its texts cannot change")
+        return store.reports.add_narrative(goal, round_name, text.strip() + "\n",
+                                           author=getpass.getuser(), now=now or dt.datetime.now())
+
+
+def close_round(ws: Workspace, round_name: str, at: dt.date, *, schools: bool = True,
+                now: dt.datetime | None = None) -> None:
+    """Freeze a round: its figures (municipality and each school) and narratives are kept."""
+    strategy = load_strategy(ws.strategy_path)
+    with ws.open_store() as store:
+        if store.reports.round(round_name) is not None:
+            raise InputError(f"the round {round_name!r} is closed already")
+        frozen: dict[str, Any] = {
+            "municipality": figures_mod.collect(store, strategy, ws.strategy_path, at),
+            "by_school": {}}
+        if schools:
+            for school_id in _school_ids(store):
+                frozen["by_school"][school_id] = figures_mod.collect(
+                    store, strategy, ws.strategy_path, at, school=school_id)
+        frozen["narratives"] = store.reports.current_narratives(round_name)
+        store.reports.close_round(round_name, at, frozen, user=getpass.getuser(),
+                                  now=now or dt.datetime.now())
+
+
+def _school_ids(store: Any) -> list[str]:
+    t = store.table("schools")
+    return [r["school_id"] for r in t.select("school_id").order_by("school_id").to_pyarrow().to_pylist()]

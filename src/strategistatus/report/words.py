@@ -1,0 +1,124 @@
+"""Words and number formats of the report, in Danish and English."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS = {
+    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+           "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+STATUS = {
+    "da": {"met": "Opfyldt", "on_track": "På vej", "at_risk": "I fare", "not_met": "Ikke opfyldt",
+           "in_progress": "I gang", "informational": "Til orientering", "no_data": "Ingen data"},
+    "en": {"met": "Met", "on_track": "On track", "at_risk": "At risk", "not_met": "Not met",
+           "in_progress": "In progress", "informational": "For information", "no_data": "No data"},
+}
+MARK = {"met": "✔", "on_track": "↗", "at_risk": "!", "not_met": "✘", "in_progress": "…",
+        "informational": "i", "no_data": "?"}
+
+TEXT = {
+    "da": {
+        "kicker": "Bilag 1",
+        "title": "Status for målene i It- og digitaliseringsstrategien",
+        "measured": "opgjort {date}",
+        "of": "af", "total": "I alt", "period": "Skoleår", "count": "Antal",
+        "as_of": "pr. {date}", "in": "i {period}",
+        "target": "Målet er {target}{deadline}.", "deadline": " senest {date}",
+        "no_deadline": "", "at_most": "højst ", "at_least": "",
+        "forecast": "Tendensen peger på {value} ved fristen.",
+        "done": "{title}: opnået {date}.", "planned": "{title}: planlagt {due}; ikke opnået {asof}.",
+        "done_late": " Det var efter fristen {date}.",
+        "no_data": "{title}: der er ingen data at opgøre.",
+        "override": "Status er sat af målets ejer: {reason}",
+        "owner": "Ansvarlig: {owner}",
+        "changes": "Ændringer siden sidste opgørelse ({round})",
+        "changes_none": "Der er ingen tidligere lukket opgørelse at sammenligne med.",
+        "changes_head": ["Indikator", "Sidst", "Nu", "Forskel"],
+        "quality": "Datakvalitet",
+        "quality_ok": "Ingen fund.",
+        "q_strategy": "Strategifilen: {finding}",
+        "q_empty": "Ingen data importeret for: {names}.",
+        "q_stale": "Data ikke opdateret i over et år: {names}.",
+        "q_rejected": "Afvist import: {file} ({dataset}) {date}, {bad} af {rows} rækker med fejl.",
+        "q_unknown": "Skolenumre i {dataset}, som ikke findes i skolelisten: {ids}.",
+        "q_collect": "Enheder der skal indsamles fra elever, som har forladt skolen: {n}.",
+        "sources": "Kilder",
+        "sources_intro": "Tallene er beregnet fra disse importerede filer (SHA-256 gør hver fil sporbar).",
+        "sources_head": ["Datasæt", "Fil", "Importeret", "Rækker", "SHA-256"],
+        "public_note": "Offentlig udgave: antal under 5 elever er skjult (<5), og yderligere tal er skjult, så de ikke kan regnes ud fra totalerne.",
+        "school_intro": "Skolens tal: {school}.",
+        "excepted": "{grades}: {value} ({label}).",
+        "grades": "{a}.-{b}. klasse",
+        "grade": "{a}. klasse",
+        "footer": "{municipality} Kommune · Skoleforvaltningen",
+    },
+    "en": {
+        "kicker": "Appendix 1",
+        "title": "Status of the goals of the IT and digitalization strategy",
+        "measured": "measured {date}",
+        "of": "of", "total": "Total", "period": "School year", "count": "Number",
+        "as_of": "at {date}", "in": "in {period}",
+        "target": "The target is {target}{deadline}.", "deadline": " by {date}",
+        "no_deadline": "", "at_most": "at most ", "at_least": "",
+        "forecast": "The trend points to {value} at the deadline.",
+        "done": "{title}: done {date}.", "planned": "{title}: planned {due}; not done {asof}.",
+        "done_late": " That was after the deadline {date}.",
+        "no_data": "{title}: there is no data to measure.",
+        "override": "Status set by the goal's owner: {reason}",
+        "owner": "Responsible: {owner}",
+        "changes": "Changes since the previous round ({round})",
+        "changes_none": "There is no earlier closed round to compare with.",
+        "changes_head": ["Indicator", "Then", "Now", "Difference"],
+        "quality": "Data quality",
+        "quality_ok": "No findings.",
+        "q_strategy": "Strategy file: {finding}",
+        "q_empty": "No data imported for: {names}.",
+        "q_stale": "Data not updated for over a year: {names}.",
+        "q_rejected": "Refused import: {file} ({dataset}) {date}, {bad} of {rows} rows with errors.",
+        "q_unknown": "School ids in {dataset} that are not in the list of schools: {ids}.",
+        "q_collect": "Devices to collect from pupils who have left school: {n}.",
+        "sources": "Sources",
+        "sources_intro": "The figures are computed from these imported files (the SHA-256 makes each file traceable).",
+        "sources_head": ["Dataset", "File", "Imported", "Rows", "SHA-256"],
+        "public_note": "Public version: counts under 5 pupils are hidden (<5), and further figures are hidden so they cannot be worked out from the totals.",
+        "school_intro": "The school's figures: {school}.",
+        "excepted": "{grades}: {value} ({label}).",
+        "grades": "grades {a}-{b}",
+        "grade": "grade {a}",
+        "footer": "{municipality} Municipality · School Department",
+    },
+}
+
+
+def number(value: float | int | None, lang: str, decimals: int = 0) -> str:
+    """4492 -> 4.492 (da) / 4,492 (en); 12.5 -> 12,5 / 12.5."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "da":
+        text = text.replace(",", "X").replace(".", ",").replace("X", ".")
+    return text
+
+
+def percent(value: float | None, lang: str) -> str:
+    return "–" if value is None else f"{number(value, lang, 1)} %"
+
+
+def date(day: dt.date | str | None, lang: str) -> str:
+    """31. januar 2018 / 31 January 2018."""
+    if day is None:
+        return "–"
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    month = MONTHS[lang][day.month - 1]
+    return f"{day.day}. {month} {day.year}" if lang == "da" else f"{day.day} {month} {day.year}"
+
+
+def grades(values: tuple[int, ...] | list[int], lang: str) -> str:
+    values = sorted(values)
+    if len(values) == 1:
+        return TEXT[lang]["grade"].format(a=values[0])
+    return TEXT[lang]["grades"].format(a=values[0], b=values[-1])
