@@ -193,5 +193,6 @@ def _sources(figures: dict[str, Any], lang: Lang) -> Section:
     w = TEXT[lang]
     rows = [[s["dataset"], s["file_name"], date(s["imported_at"], lang),
              number(s["rows_read"], lang), s["sha256"]] for s in figures["sources"]]
-    table = Table(w["sources"], w["sources_head"], rows, numeric=[False, False, False, True, False])
+    table = Table(w["sources_table"], w["sources_head"], rows,
+                  numeric=[False, False, False, True, False])
     return Section(w["sources"], [w["sources_intro"]], [table])

@@ -15,7 +15,8 @@ from strategistatus.indicators.base import REGISTRY
 from strategistatus.status import evaluate
 from strategistatus.strategy import check_strategy
 
-TABLE_INDICATORS = ("shared_courses", "course_copies")  # per school year with a total, as in the seed
+TABLE_INDICATORS = ("shared_courses", "course_copies")
+PER_SCHOOL_TABLES = ("pupil_devices_0_7",)  # an appendix table per school (pupil counts)  # per school year with a total, as in the seed
 STALE_DAYS = 400  # a dataset last imported longer before the measurement date is reported
 
 
@@ -48,6 +49,15 @@ def collect(store: Any, strategy: Any, strategy_path: Any, at: dt.date, *,
                 {"period": r.period, "label_da": labels.get(r.period or "", r.period),
                  "value": r.value, "numerator": r.numerator, "denominator": r.denominator,
                  "running": r.running, "excepted": r.excepted} for r in result.rows]
+    per_school: dict[str, list[dict[str, Any]]] = {}
+    if school is None:
+        names = _school_names(store)
+        for indicator_id in PER_SCHOOL_TABLES:
+            result = compute(ctx, strategy.indicator(indicator_id), by=("school",))
+            per_school[indicator_id] = [
+                {"school_id": r.school, "name": names.get(r.school or "", r.school),
+                 "numerator": r.numerator, "denominator": r.denominator}
+                for r in result.rows if not r.excepted and r.school is not None]
     overview = store.dataset_overview()
     return _plain({
         "at": at,
@@ -57,9 +67,10 @@ def collect(store: Any, strategy: Any, strategy_path: Any, at: dt.date, *,
                    "override_reason": g.override["reason"] if g.override else None,
                    "indicators": [dataclasses.asdict(i) for i in g.indicators]} for g in goals],
         "series": series,
+        "per_school": per_school,
         "sources": [{k: b[k] for k in ("batch_id", "dataset", "file_name", "sha256",
                                         "imported_at", "rows_read")}
-                    for b in store.batches() if b["imported_at"].date() <= at],
+                    for b in store.batches()],  # every batch behind the stored rows
         "quality": {
             "strategy": [str(f) for f in check_strategy(strategy_path)],
             "empty": [name for name, count, _ in overview if count == 0],
@@ -67,8 +78,7 @@ def collect(store: Any, strategy: Any, strategy_path: Any, at: dt.date, *,
                       if count and last and (at - last.date()).days > STALE_DAYS],
             "rejections": [{k: r[k] for k in ("dataset", "file_name", "attempted_at", "bad_rows",
                                                "rows_read")}
-                           for r in store.reports.rejections()
-                           if r["attempted_at"].date() <= at][-20:],
+                           for r in store.reports.rejections()][-20:],
             "unknown_schools": store.unknown_schools(),
         },
     })
@@ -80,3 +90,8 @@ def _school_name(store: Any, school: str | None) -> str | None:
     t = store.table("schools")
     rows = t.filter(t.school_id == school).select("name").to_pyarrow().to_pylist()
     return rows[0]["name"] if rows else None
+
+
+def _school_names(store: Any) -> dict[str, str]:
+    rows = store.table("schools").select("school_id", "name").to_pyarrow().to_pylist()
+    return {r["school_id"]: r["name"] for r in rows}

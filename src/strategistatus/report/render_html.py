@@ -1,0 +1,114 @@
+"""The report as one self-contained HTML file: inline CSS, charts as inline SVG, no script.
+
+The same HTML is the source of the PDF (:mod:`.render_pdf`), so its print CSS is the PDF's
+layout: A4, 2 cm margins, page numbers and the sender in the footer, table headers repeated
+on every page, no page break right after a heading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from importlib import resources
+
+import jinja2
+from markupsafe import Markup
+
+from . import richtext
+from .charts import render_svg
+from .model import Chart, ReportModel, Table
+
+# the page number in the footer; the only words the renderers add themselves
+PAGE_LABEL = {"da": ("side ", " af "), "en": ("page ", " of ")}
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?")
+
+
+class HtmlRenderer:
+    suffix = ".html"
+
+    def render(self, model: ReportModel) -> bytes:
+        return html_document(model).encode("utf-8")
+
+
+def html_document(model: ReportModel) -> str:
+    """The report as an HTML document; the same model gives the same text."""
+    return _template().render(
+        model=model,
+        css=Markup(_css()),
+        page_css=Markup(page_css(model)),
+        meta=" · ".join(x for x in (model.municipality, model.school) if x),
+        created=created(model),
+    )
+
+
+def created(model: ReportModel) -> str:
+    """The document's date: the measurement date, so the same figures give the same file."""
+    return dt.datetime.combine(model.at, dt.time(12, 0), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal that cannot end the string or the <style> element."""
+    out = []
+    for ch in text:
+        if ch in '"\\<>&' or ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def page_css(model: ReportModel) -> str:
+    """The page footer: the sender at the left, "side 3 af 7" at the right."""
+    before, between = PAGE_LABEL.get(model.lang, PAGE_LABEL["en"])
+    number = f"{css_string(before)} counter(page) {css_string(between)} counter(pages)"
+    rules = [f"@bottom-right {{ content: {number}; }}"]
+    if model.footer:
+        rules.append(f"@bottom-left {{ content: {css_string(model.footer)}; }}")
+    return "@page { " + " ".join(rules) + " }"
+
+
+def _num_class(table: Table, column: int) -> Markup:
+    numeric = column < len(table.numeric) and table.numeric[column]
+    return Markup(' class="num"') if numeric else Markup("")
+
+
+def _svg(chart: Chart) -> Markup:
+    svg = _XML_DECL.sub("", render_svg(chart.spec)).strip()
+    # the figure carries the description (role="img"); the drawing itself is hidden from
+    # screen readers, and scales down on a narrow screen
+    svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+    return Markup(svg)
+
+
+def _inline(text: str) -> Markup:
+    return Markup(richtext.runs_to_html(richtext.inline(text)))
+
+
+def _block(text: str) -> Markup:
+    return Markup(richtext.to_html(text, heading_level=3))
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("strategistatus.report", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["md_inline"] = _inline
+    env.filters["md_block"] = _block
+    env.filters["md_plain"] = richtext.plain
+    env.globals["num_class"] = _num_class
+    env.globals["svg"] = _svg
+    return env.get_template("report.html.j2")
+
+
+@cache
+def _css() -> str:
+    return resources.files("strategistatus.report").joinpath("templates/report.css").read_text(
+        encoding="utf-8")
