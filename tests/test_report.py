@@ -112,3 +112,48 @@ def test_one_report_per_school(small, tmp_path):
 
 
 _ = shutil
+
+
+def _pupils_and_devices(ws, tmp_path, counts: dict[str, tuple[int, int]]) -> None:
+    """Pupils in grade 3 per school: (with a device, without)."""
+    schools, pupils, devices = ["Skole ID;Navn"], ["Dato;Elev;Skole ID;Klassetrin"], [
+        "Serienummer;Type;Ejer;Bruger;Brugertype;Skole ID;Indkøbt;Udleveret"]
+    n = 0
+    for school, (with_device, without) in counts.items():
+        schools.append(f"{school};Skole {school}")
+        for k in range(with_device + without):
+            n += 1
+            pupils.append(f"05-09-2017;elev{n};{school};3")
+            if k < with_device:
+                devices.append(f"D{n};iPad;kommune;elev{n};elev;{school};01-08-2017;20-08-2017")
+    for name, lines in (("schools", schools), ("pupils", pupils), ("devices", devices)):
+        assert run_import(ws, name, write(tmp_path / f"{name}.csv", "\n".join(lines) + "\n")).ok
+
+
+def _appendix(text: str) -> list[list[str]]:
+    block = text.split("## Bilag: Elever i 0.-7. klasse med kommunal enhed pr. skole", 1)[1]
+    block = block.split("\n## ", 1)[0]
+    rows = [line.strip("|").split("|") for line in block.splitlines() if line.startswith("| ")]
+    return [[c.strip().strip("*") for c in row[1:]] for row in rows[1:]]  # no header, no name
+
+
+def test_public_version_hides_small_counts_so_none_can_be_worked_out(ws, tmp_path):
+    from strategistatus.report.suppression import disclosed_cells, mask_table
+
+    true = {"280001": (40, 3), "280002": (25, 12), "280003": (2, 30), "280004": (50, 20)}
+    _pupils_and_devices(ws, tmp_path, true)
+    committee = _appendix(_md(ws, tmp_path / "c", at=AT))
+    public_text = service.write_reports(ws, tmp_path / "p", formats=("md",), langs=("da",), at=AT,
+                                        audience="public")[0].read_text(encoding="utf-8")
+    public = _appendix(public_text)
+    assert "<5: færre end 5 elever" in public_text
+    cells = [[w, wo] for w, wo in true.values()]
+    assert committee[:-1] == [[str(w), str(wo), str(w + wo)] for w, wo in true.values()]
+    hidden = {(i, j) for i, row in enumerate(public) for j, c in enumerate(row) if c == "<5"}
+    assert (0, 1) in hidden and (2, 0) in hidden  # the small cells themselves
+    for i, row in enumerate(public):  # what is shown is true
+        for j, c in enumerate(row):
+            if c != "<5":
+                assert c == committee[i][j]
+    published = mask_table(cells, hidden, threshold=5)
+    assert disclosed_cells(published) == set()  # solving the published table reveals nothing

@@ -29,6 +29,8 @@ def build(figures: dict[str, Any], strategy: Any, *, lang: Lang = "da",
     narratives = narratives or {}
     for goal, g in zip(strategy.goals, figures["goals"], strict=True):
         model.goals.append(_goal(goal, g, figures, lang, at, narratives.get(goal.id)))
+    if audience != "school":
+        model.sections += _per_school(figures, strategy, lang, public=audience == "public")
     model.sections.append(_changes(figures, previous, strategy, lang))
     model.sections.append(_quality(figures, lang))
     model.sections.append(_sources(figures, lang))
@@ -196,3 +198,39 @@ def _sources(figures: dict[str, Any], lang: Lang) -> Section:
     table = Table(w["sources_table"], w["sources_head"], rows,
                   numeric=[False, False, False, True, False])
     return Section(w["sources"], [w["sources_intro"]], [table])
+
+
+def _per_school(figures: dict[str, Any], strategy: Any, lang: Lang, *, public: bool
+                ) -> list[Section]:
+    """Appendix tables of pupil counts per school; small numbers hidden in the public version."""
+    w = TEXT[lang]
+    out = []
+    for indicator_id, rows in figures.get("per_school", {}).items():
+        if not rows:
+            continue
+        indicator = strategy.indicator(indicator_id)
+        counts = [[r["numerator"], r["denominator"] - r["numerator"]] for r in rows]
+        shown = [[number(int(c), lang) if c.isdigit() else c for c in row]
+                 for row in (_suppressed(counts) if public else _plain_table(counts))]
+        body = [[r["name"], *cells] for r, cells in zip(rows, shown[:-1], strict=True)]
+        table = Table(w["per_school_caption"].format(title=indicator.title.get(lang)),
+                      [w["school"], w["with"], w["without"], w["pupils"]], body,
+                      total=[w["total"], *shown[-1]], numeric=[False, True, True, True],
+                      note=w["suppressed_note"] if public else None)
+        out.append(Section(w["per_school"].format(title=indicator.title.get(lang)), tables=[table]))
+    return out
+
+
+def _plain_table(counts: list[list[int]]) -> list[list[str]]:
+    rows = [[*(str(c) for c in row), str(sum(row))] for row in counts]
+    columns = [sum(row[j] for row in counts) for j in range(len(counts[0]))]
+    return [*rows, [*(str(c) for c in columns), str(sum(columns))]]
+
+
+def _suppressed(counts: list[list[int]]) -> list[list[str]]:
+    """The table with its row and column totals, cells under 5 hidden so that none can be
+    worked out from the others (suppression.py)."""
+    from .suppression import suppress_table
+
+    table = suppress_table(counts, threshold=5)
+    return table.rows_for_display()

@@ -48,11 +48,18 @@ parent may be able to name. So the public tables follow three rules.
    that such a figure cannot be worked out from the totals". The published table
    never contains the hidden values themselves, not even in the data behind it.
 
-What this does not cover: each table is protected on its own. If the same
-pupils are counted in two tables cut differently (or in last year's table and
-this year's, or in a table and a chart), figures can still be combined across
-them; tables for the public should be cut consistently, and a new cut should be
-checked together with the old ones.
+What this does not cover:
+
+- Each table is protected on its own. If the same pupils are counted in two
+  tables cut differently (or in last year's table and this year's, or in a table
+  and a chart), figures can still be combined across them; tables for the public
+  should be cut consistently, and a new cut should be checked together with the
+  old ones.
+- The promise is that no hidden figure can be worked out to one exact value. A
+  reader can still narrow one down to a range ("between 0 and 7").
+- Which hidden figures are small (``primary``) and which only protect them
+  (``secondary``) is for the people producing the report; publishing that
+  difference tells a reader more than the check assumes.
 
 The API
 -------
@@ -141,7 +148,8 @@ class SuppressedTable:
 
     ``row_totals`` / ``column_totals`` / ``grand_total`` are ``None`` when not
     published. ``primary`` holds the positions hidden because they are small,
-    ``secondary`` those hidden to protect them (see the module docstring).
+    ``secondary`` those hidden to protect them (see the module docstring); keep
+    that distinction out of what the public sees.
     """
 
     cells: list[list[Cell]]
@@ -610,12 +618,12 @@ def _protect(problem: _Problem, primary: set[Pos], order: Sequence[str] = _ORDER
             raise SuppressionError("no pattern of hidden figures protects this table")
         hidden.add(q)
 
-    # Show again every extra figure that is not needed, largest first, until nothing changes.
+    # Show again every extra figure not needed (totals, then large ones first) until stable.
     changed = True
     while changed:
         changed = False
-        order = sorted(hidden - primary, key=lambda q: (-kinds[q], -values[q], repr(q)))
-        for q in order:
+        extra = sorted(hidden - primary, key=lambda q: (-kinds[q], -values[q], repr(q)))
+        for q in extra:
             trial = hidden - {q}
             if not _unsafe(problem, trial):
                 hidden = trial

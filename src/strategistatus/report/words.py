@@ -55,6 +55,10 @@ TEXT = {
         "grades": "{a}.-{b}. klasse",
         "grade": "{a}. klasse",
         "footer": "{municipality} Kommune · Skoleforvaltningen",
+        "per_school": "Bilag: {title} pr. skole",
+        "per_school_caption": "{title} pr. skole",
+        "school": "Skole", "with": "Med", "without": "Uden", "pupils": "Elever",
+        "suppressed_note": "<5: færre end 5 elever, eller skjult så et sådant tal ikke kan regnes ud fra totalerne.",
     },
     "en": {
         "kicker": "Appendix 1",
@@ -91,6 +95,10 @@ TEXT = {
         "grades": "grades {a}-{b}",
         "grade": "grade {a}",
         "footer": "{municipality} Municipality · School Department",
+        "per_school": "Appendix: {title} per school",
+        "per_school_caption": "{title} per school",
+        "school": "School", "with": "With", "without": "Without", "pupils": "Pupils",
+        "suppressed_note": "<5: fewer than 5 pupils, or hidden so that such a figure cannot be worked out from the totals.",
     },
 }
 
