@@ -157,3 +157,47 @@ def test_public_version_hides_small_counts_so_none_can_be_worked_out(ws, tmp_pat
                 assert c == committee[i][j]
     published = mask_table(cells, hidden, threshold=5)
     assert disclosed_cells(published) == set()  # solving the published table reveals nothing
+
+
+def test_docx_and_pdf_of_the_real_pipeline_carry_the_figures(small, tmp_path):
+    import subprocess
+
+    import docx
+
+    paths = service.write_reports(small, tmp_path / "f", formats=("docx", "pdf", "html"),
+                                  langs=("da",), at=AT, round_name="januar 2018")
+    document = docx.Document(str(paths[0]))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.startswith("6. Undervisnings- og aktivitetsforløb") for h in headings)
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "I alt" in cells and "15" in cells
+    text = subprocess.run(["pdftotext", "-layout", str(paths[1]), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Status for målene i It- og\ndigitaliseringsstrategien" in text and "I alt" in text
+    html = paths[2].read_text(encoding="utf-8")
+    assert "<tfoot>" in html and "<script" not in html
+
+
+def test_national_test_results_never_appear_per_school(small, tmp_path):
+    results = ("Skole ID;Skoleår;Klassetrin;Mål;Værdi;Antal elever\n"
+               "280001;2016/17;2;nationale test dansk læsning;61,5;3\n"
+               "280001;2016/17;;trivsel samlet;4,1;210\n")
+    assert run_import(small, "results", write(tmp_path / "r.csv", results)).ok
+    for audience, schools in (("committee", (None,)), ("public", (None,)),
+                              ("school", ("280001",))):
+        paths = service.write_reports(small, tmp_path / audience, formats=("md", "html"),
+                                      langs=("da", "en"), at=AT, audience=audience,
+                                      schools=schools)
+        for path in paths:
+            text = path.read_text(encoding="utf-8").lower()
+            assert "nationale test" not in text and "61,5" not in text and "61.5" not in text
+
+
+def test_html_snapshot(small, tmp_path):
+    html = service.write_reports(small, tmp_path / "h", formats=("html",), langs=("da",), at=AT,
+                                 round_name="januar 2018")[0].read_text(encoding="utf-8")
+    snapshot = SNAPSHOTS / "small-da.html"
+    if not snapshot.exists():  # the first run writes it; review it and commit it
+        snapshot.write_text(html, encoding="utf-8")
+    assert html == snapshot.read_text(encoding="utf-8"), (
+        "the HTML report changed; if intended, delete tests/data/report/small-da.html and rerun")

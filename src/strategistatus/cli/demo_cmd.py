@@ -33,7 +33,13 @@ def demo(
     console.print(f"Demo workspace: [bold]{ws.root}[/] (exports in {ws.root / 'exports'}), "
                   f"{time.perf_counter() - started:.0f} s")
     status(workspace=ws.root, at=DEMO_AT, school=None, output=Format.table)
-    console.print("The committee report is not built yet (strategistatus report).")
+    from strategistatus.report import service
+
+    with console.status("writing the committee report ..."):
+        paths = service.write_reports(ws, ws.root / "report", at=DEMO_AT.date(),
+                                      round_name="januar 2018",
+                                      formats=("md", "html", "docx", "pdf"), langs=("da",))
+    console.print("The committee report: " + ", ".join(str(p) for p in paths))
 
 
 def register(app: typer.Typer) -> None:
