@@ -114,19 +114,8 @@ class Employee:
 # -- invented people ------------------------------------------------------------------------
 
 
-def century_year(digits: str) -> int:
-    """The birth year of a ten-digit CPR number, with the century from the seventh digit."""
-    yy, d7 = int(digits[4:6]), int(digits[6])
-    if d7 <= 3:
-        return 1900 + yy
-    if d7 in (4, 9):
-        return (2000 if yy <= 36 else 1900) + yy
-    return (2000 if yy <= 57 else 1800) + yy
-
-
-def passes_mod11(digits: str) -> bool:
-    weights = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 == 0
+# the CPR rules are the demo generator's (one definition of the century and modulus-11 rules)
+from strategistatus.demo.people import century_year, passes_mod11  # noqa: E402
 
 
 def invent_cpr(rng: random.Random, born: dt.date, used: set[str]) -> str:

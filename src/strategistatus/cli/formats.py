@@ -9,25 +9,20 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from strategistatus.report.words import date, number
+
 _NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 
 
 def da_number(value: float | int | None, decimals: int = 1) -> str:
-    """4492 -> '4.492'; 12.5 -> '12,5' (Danish)."""
+    """4492 -> '4.492'; 12.5 -> '12,5' (Danish); empty for no value."""
     if value is None:
         return ""
-    if isinstance(value, int) or float(value).is_integer() and decimals == 0:
-        return f"{int(value):,}".replace(",", ".")
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+    return number(value, "da", 0 if isinstance(value, int) else decimals)
 
 
 def da_date(day: dt.date | None) -> str:
-    return "" if day is None else f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
-
-
-MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-             "september", "oktober", "november", "december")
+    return "" if day is None else date(day, "da")
 
 
 def neutralise(cell: str) -> str:
