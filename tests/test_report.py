@@ -173,7 +173,8 @@ def test_docx_and_pdf_of_the_real_pipeline_carry_the_figures(small, tmp_path):
     assert "I alt" in cells and "15" in cells
     text = subprocess.run(["pdftotext", "-layout", str(paths[1]), "-"], capture_output=True,
                           text=True, check=True).stdout
-    assert "Status for målene i It- og\ndigitaliseringsstrategien" in text and "I alt" in text
+    flat = " ".join(text.split())  # line breaks depend on the fonts installed
+    assert "Status for målene i It- og digitaliseringsstrategien" in flat and "I alt" in flat
     html = paths[2].read_text(encoding="utf-8")
     assert "<tfoot>" in html and "<script" not in html
 

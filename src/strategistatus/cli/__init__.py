@@ -9,6 +9,7 @@ import typer
 from strategistatus.errors import StrategistatusError
 
 from . import (
+    audit_cmd,
     check_cmd,
     demo_cmd,
     import_cmd,
@@ -16,7 +17,9 @@ from . import (
     override_cmd,
     pending,
     report_cmd,
+    serve_cmd,
     status_cmd,
+    users_cmd,
 )
 from .output import err_console
 
@@ -34,6 +37,9 @@ status_cmd.register(app)
 override_cmd.register(app)
 demo_cmd.register(app)
 report_cmd.register(app)
+serve_cmd.register(app)
+users_cmd.register(app)
+audit_cmd.register(app)
 pending.register(app)
 
 

@@ -6,9 +6,7 @@ import typer
 
 from .output import err_console
 
-PENDING = {
-    "serve": "the dashboard and API",
-}
+PENDING: dict[str, str] = {}
 
 
 def _pending(name: str, what: str) -> typer.models.CommandFunctionType:
@@ -24,7 +22,3 @@ def register(app: typer.Typer) -> None:
     settings = {"allow_extra_args": True, "ignore_unknown_options": True}
     for name, what in PENDING.items():
         app.command(name, context_settings=settings)(_pending(name, what))
-    users = typer.Typer(help="Manage accounts and roles (not built yet).")
-    for sub in ("add", "list", "disable"):
-        users.command(sub, context_settings=settings)(_pending(f"users {sub}", "account management"))
-    app.add_typer(users, name="users")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from strategistatus.sources.columns import Column, Dataset
 
 from . import problems, writing
+from .accounts import AccountRecords
 from .engine import connect, transaction
 from .parsing import ParseContext, lit
 from .reports import ReportRecords
@@ -72,6 +73,7 @@ class Store:
         self.con = connect(path, read_only=read_only, memory_limit=memory_limit, temp_dir=temp_dir)
         self._ibis: Any = None
         self.reports = ReportRecords(self.con)
+        self.accounts = AccountRecords(self.con)
 
     def close(self) -> None:
         self.con.close()

@@ -1,4 +1,5 @@
-"""The database schema: one table per dataset, the import batches, and their provenance."""
+"""The database schema: one table per dataset, the import batches, and their provenance;
+the report's records; the web app's accounts, sessions and audit log."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from strategistatus.sources.registry import DATASETS
 
 from .parsing import SQL_TYPES
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 BATCHES_DDL = """
 CREATE TABLE IF NOT EXISTS import_batches (
@@ -81,6 +82,62 @@ CREATE TABLE IF NOT EXISTS import_rejections (
 )
 """
 
+# The web app's accounts. A name is unique whatever its case; only a leader has a school.
+USERS_DDL = """
+CREATE TABLE IF NOT EXISTS users (
+    user_id INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    role VARCHAR NOT NULL CHECK (role IN ('admin', 'central', 'leader')),
+    school_id VARCHAR CHECK ((role = 'leader') = (school_id IS NOT NULL)),
+    password_hash VARCHAR NOT NULL,
+    disabled BOOLEAN NOT NULL DEFAULT false,
+    created_at TIMESTAMP NOT NULL,
+    disabled_at TIMESTAMP,
+    last_sign_in TIMESTAMP
+)
+"""
+
+# A signed-in browser: only the SHA-256 of its token is kept, never the token itself.
+SESSIONS_DDL = """
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash VARCHAR PRIMARY KEY,
+    user_id INTEGER NOT NULL,
+    csrf_token VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    last_seen TIMESTAMP NOT NULL
+)
+"""
+
+# Failed sign-ins per (lower-cased) account name and address, for throttling.
+FAILURES_DDL = """
+CREATE TABLE IF NOT EXISTS sign_in_failures (
+    name VARCHAR NOT NULL,
+    ip VARCHAR NOT NULL,
+    failed_at TIMESTAMP NOT NULL
+)
+"""
+
+# Who did what, when, to what; append-only (the code has no way to change or remove a row).
+AUDIT_DDL = """
+CREATE TABLE IF NOT EXISTS audit_log (
+    entry_id BIGINT PRIMARY KEY,
+    time TIMESTAMP NOT NULL,
+    "user" VARCHAR,
+    action VARCHAR NOT NULL,
+    object VARCHAR,
+    school_id VARCHAR,
+    detail VARCHAR
+)
+"""
+
+ACCOUNTS_DDL = [
+    USERS_DDL, "CREATE SEQUENCE IF NOT EXISTS user_ids START 1",
+    "CREATE UNIQUE INDEX IF NOT EXISTS users_name ON users (lower(name))",
+    SESSIONS_DDL, "CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id)",
+    FAILURES_DDL,
+    AUDIT_DDL, "CREATE SEQUENCE IF NOT EXISTS audit_ids START 1",
+]
+
 
 def table_ddl(dataset: Dataset) -> str:
     """CREATE TABLE for a dataset: its columns, typed, and the batch each row came from."""
@@ -93,6 +150,6 @@ def all_ddl() -> list[str]:
     statements = [META_DDL, BATCHES_DDL, "CREATE SEQUENCE IF NOT EXISTS batch_ids START 1",
                   OVERRIDES_DDL, "CREATE SEQUENCE IF NOT EXISTS override_ids START 1",
                   NARRATIVES_DDL, "CREATE SEQUENCE IF NOT EXISTS narrative_ids START 1",
-                  ROUNDS_DDL, REJECTIONS_DDL]
+                  ROUNDS_DDL, REJECTIONS_DDL, *ACCOUNTS_DDL]
     statements += [table_ddl(d) for d in DATASETS.values()]
     return statements

@@ -1,0 +1,36 @@
+"""strategistatus serve: the dashboard and API on this machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from strategistatus.workspace import find_workspace
+
+from .output import WorkspaceOption, console
+
+
+def serve(
+    workspace: WorkspaceOption = Path("."),
+    host: Annotated[str, typer.Option(help="Address to listen on (default: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the dashboard and the API (/api/v1, documented at /api/v1/openapi.json).
+
+    The server holds the workspace's database while it runs: commands that write (import,
+    override, narrative, round close, users) wait until it is stopped with Ctrl+C.
+    """
+    import uvicorn
+
+    from strategistatus.web.app import create_app
+
+    ws = find_workspace(workspace)
+    app = create_app(ws)
+    console.print(f"strategistatus: http://{host}:{port}/  (Ctrl+C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)

@@ -1,0 +1,201 @@
+"""The web app's accounts: users, sessions, failed sign-ins and the audit log.
+
+Only hashes are kept: argon2 hashes of passwords (made by ``strategistatus.web.security``)
+and the SHA-256 of each session token; never a password or a token. The audit log is
+append-only: this class can add entries and read them, nothing else.
+
+Times are stored without a time zone, as local time (like the rest of the database); an
+aware ``now`` is turned into local time first. Every method is one statement (or a short
+transaction where it must read before it writes), so a caller never gets half a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import duckdb
+
+from strategistatus.errors import InputError
+
+from .parsing import lit
+
+ROLES = ("admin", "central", "leader")
+NAME = re.compile(r"\w[\w.@-]{0,99}")
+
+# users() and the CLI never show the password hash
+_USER_COLUMNS = ("user_id", "name", "role", "school_id", "disabled", "created_at",
+                 "disabled_at", "last_sign_in")
+
+
+def naive(now: dt.datetime) -> dt.datetime:
+    """``now`` as naive local time (an aware time is converted; a naive one is kept)."""
+    return now.astimezone().replace(tzinfo=None) if now.tzinfo is not None else now
+
+
+def _ts(now: dt.datetime) -> str:
+    return f"TIMESTAMP {lit(naive(now).isoformat(sep=' '))}"
+
+
+def _opt(text: str | None) -> str:
+    return "NULL" if text is None else lit(text)
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _one(cur: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    rows = _dicts(cur)
+    return rows[0] if rows else None
+
+
+class AccountRecords:
+    """Users, sessions, failed sign-ins and the audit log of one database connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    # -- users ----------------------------------------------------------------------------
+    def create_user(self, name: str, *, role: str, school_id: str | None, password_hash: str,
+                    now: dt.datetime) -> int:
+        """A new account; its id. Names are unique whatever their case."""
+        name = name.strip()
+        if not NAME.fullmatch(name):
+            raise InputError(f"{name!r} is not a usable user name: use 1 to 100 letters, digits "
+                             "and . _ - @, starting with a letter or digit")
+        if role not in ROLES:
+            raise InputError(f"the role must be one of {', '.join(ROLES)}, not {role!r}")
+        school_id = school_id.strip() if school_id and school_id.strip() else None
+        if role == "leader" and school_id is None:
+            raise InputError("a leader belongs to a school: give the school's id")
+        if role != "leader" and school_id is not None:
+            raise InputError(f"only a leader belongs to a school; a {role} sees every school "
+                             "(leave the school out)")
+        if not password_hash.startswith("$argon2"):
+            raise InputError("the password must be stored as an argon2 hash")
+        if self.user(name) is not None:
+            raise InputError(f"there is already a user called {name!r} (names are unique "
+                             "whatever their case)")
+        try:
+            row = self.con.execute(
+                "INSERT INTO users (user_id, name, role, school_id, password_hash, disabled, "
+                f"created_at) VALUES (nextval('user_ids'), {lit(name)}, {lit(role)}, "
+                f"{_opt(school_id)}, {lit(password_hash)}, false, {_ts(now)}) "
+                "RETURNING user_id").fetchone()
+        except duckdb.ConstraintException:  # made by another process just now
+            raise InputError(f"there is already a user called {name!r}") from None
+        assert row is not None
+        return int(row[0])
+
+    def user(self, name: str) -> dict[str, Any] | None:
+        """The account called ``name`` (any case), password hash included; None if none."""
+        return _one(self.con.execute(
+            f"SELECT * FROM users WHERE lower(name) = lower({lit(name.strip())})"))
+
+    def user_by_id(self, user_id: int) -> dict[str, Any] | None:
+        """The account with this id, password hash included; None if none."""
+        return _one(self.con.execute(f"SELECT * FROM users WHERE user_id = {int(user_id)}"))
+
+    def users(self) -> list[dict[str, Any]]:
+        """Every account, by name, without password hashes."""
+        return _dicts(self.con.execute(
+            f"SELECT {', '.join(_USER_COLUMNS)} FROM users ORDER BY lower(name)"))
+
+    def _require(self, name: str) -> dict[str, Any]:
+        user = self.user(name)
+        if user is None:
+            raise InputError(f"there is no user called {name!r}")
+        return user
+
+    def set_disabled(self, name: str, disabled: bool, now: dt.datetime) -> None:
+        """Disable (or enable again) an account; disabling also ends all its sessions."""
+        user = self._require(name)
+        when = _ts(now) if disabled else "NULL"
+        self.con.execute(f"UPDATE users SET disabled = {'true' if disabled else 'false'}, "
+                         f"disabled_at = {when} WHERE user_id = {int(user['user_id'])}")
+        if disabled:
+            self.delete_sessions_of(user["user_id"])
+
+    def set_password_hash(self, name: str, password_hash: str) -> None:
+        user = self._require(name)
+        if not password_hash.startswith("$argon2"):
+            raise InputError("the password must be stored as an argon2 hash")
+        self.con.execute(f"UPDATE users SET password_hash = {lit(password_hash)} "
+                         f"WHERE user_id = {int(user['user_id'])}")
+
+    def record_sign_in(self, user_id: int, now: dt.datetime) -> None:
+        self.con.execute(f"UPDATE users SET last_sign_in = {_ts(now)} "
+                         f"WHERE user_id = {int(user_id)}")
+
+    # -- sessions -------------------------------------------------------------------------
+    def create_session(self, user_id: int, token_hash: str, csrf_token: str,
+                       now: dt.datetime) -> None:
+        """A session under the SHA-256 (hex) of its token; the token itself is never stored."""
+        if not re.fullmatch(r"[0-9a-f]{64}", token_hash):
+            raise ValueError("a session is stored under the SHA-256 hex digest of its token")
+        self.con.execute(f"INSERT INTO sessions VALUES ({lit(token_hash)}, {int(user_id)}, "
+                         f"{lit(csrf_token)}, {_ts(now)}, {_ts(now)})")
+
+    def session(self, token_hash: str) -> dict[str, Any] | None:
+        """The session with its user: token_hash, csrf_token, user_id, name, role, school_id,
+        disabled, created_at and last_seen (the session's times); None if there is none."""
+        return _one(self.con.execute(
+            "SELECT s.token_hash, s.csrf_token, s.user_id, u.name, u.role, u.school_id, "
+            "u.disabled, s.created_at, s.last_seen FROM sessions s JOIN users u "
+            f"ON u.user_id = s.user_id WHERE s.token_hash = {lit(token_hash)}"))
+
+    def touch_session(self, token_hash: str, now: dt.datetime) -> None:
+        self.con.execute(f"UPDATE sessions SET last_seen = {_ts(now)} "
+                         f"WHERE token_hash = {lit(token_hash)}")
+
+    def delete_session(self, token_hash: str) -> None:
+        self.con.execute(f"DELETE FROM sessions WHERE token_hash = {lit(token_hash)}")
+
+    def delete_sessions_of(self, user_id: int) -> None:
+        self.con.execute(f"DELETE FROM sessions WHERE user_id = {int(user_id)}")
+
+    # -- failed sign-ins ------------------------------------------------------------------
+    def record_failure(self, name: str, ip: str, now: dt.datetime) -> None:
+        self.con.execute("INSERT INTO sign_in_failures VALUES "
+                         f"({lit(name.strip().lower())}, {lit(ip)}, {_ts(now)})")
+
+    def failures_since(self, name: str, ip: str, since: dt.datetime) -> int:
+        row = self.con.execute(
+            f"SELECT count(*) FROM sign_in_failures WHERE name = {lit(name.strip().lower())} "
+            f"AND ip = {lit(ip)} AND failed_at >= {_ts(since)}").fetchone()
+        return int(row[0]) if row else 0
+
+    def clear_failures(self, name: str, ip: str) -> None:
+        self.con.execute(f"DELETE FROM sign_in_failures WHERE name = {lit(name.strip().lower())} "
+                         f"AND ip = {lit(ip)}")
+
+    # -- audit log (append-only) ----------------------------------------------------------
+    def audit(self, now: dt.datetime, user: str | None, action: str, object: str | None,
+              school_id: str | None, detail: str | None = None) -> None:
+        """Add an entry: when, who (None: nobody signed in), what, to what, which school."""
+        if not action:
+            raise ValueError("an audit entry needs an action")
+        self.con.execute(
+            f"INSERT INTO audit_log VALUES (nextval('audit_ids'), {_ts(now)}, {_opt(user)}, "
+            f"{lit(action)}, {_opt(object)}, {_opt(school_id)}, {_opt(detail)})")
+
+    def audit_entries(self, school_id: str | None = None, limit: int = 1000
+                      ) -> list[dict[str, Any]]:
+        """Entries newest first (keys: entry_id, time, user, action, object, school_id,
+        detail); only those of one school when ``school_id`` is given."""
+        where = f" WHERE school_id = {lit(school_id)}" if school_id is not None else ""
+        return _dicts(self.con.execute(
+            f"SELECT * FROM audit_log{where} ORDER BY time DESC, entry_id DESC "
+            f"LIMIT {max(0, int(limit))}"))
+
+    # -- checks ---------------------------------------------------------------------------
+    def known_school(self, school_id: str) -> bool | None:
+        """Whether the schools dataset has ``school_id``; None when no schools are imported."""
+        row = self.con.execute("SELECT count(*), count(*) FILTER (WHERE school_id = "
+                               f"{lit(school_id)}) FROM main.schools").fetchone()
+        if not row or not row[0]:
+            return None
+        return bool(row[1])

@@ -1,0 +1,251 @@
+"""The dashboard (ledelsesinformation) and its JSON API: one FastAPI app per workspace.
+
+Every page has a context function (contexts.py) that feeds both its template and its API
+twin under /api/v1. Roles are enforced in principal.py; sign-in, sessions, CSRF and the
+audit log come from security.py and the store. The app holds the workspace's database as its
+one writer; requests take turns on it (a lock), so a reader never sees half an import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import Any
+
+from fastapi import Depends, FastAPI, Form, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
+
+from strategistatus.strategy import load_strategy
+from strategistatus.workspace import Workspace
+
+from . import contexts
+from .principal import PUBLIC, Principal
+
+SESSION_COOKIE = "strategistatus_session"
+PRESESSION_COOKIE = "strategistatus_form"
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+
+@dataclass
+class State:
+    ws: Workspace
+    store: Any
+    strategy: Any
+    clock: Callable[[], dt.datetime]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _schools: dict[str, str] | None = None
+
+    def school_names(self) -> dict[str, str]:
+        if self._schools is None:
+            rows = self.store.table("schools").select("school_id", "name").to_pyarrow().to_pylist()
+            self._schools = {r["school_id"]: r["name"] for r in rows}
+        return self._schools
+
+    def sessions(self) -> Any:
+        from .security import SessionService
+
+        return SessionService(self.store)
+
+    def audit(self, principal: Principal, action: str, obj: str | None = None,
+              school_id: str | None = None) -> None:
+        self.store.accounts.audit(self.clock(), principal.name, action, obj, school_id)
+
+
+class SignIn(BaseModel):
+    name: str
+    password: str
+
+
+def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.now) -> FastAPI:
+    store = ws.open_store()
+    state = State(ws, store, load_strategy(ws.strategy_path), clock)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):  # noqa: ANN202
+        yield
+        store.close()
+
+    app = FastAPI(title="strategistatus", version="1", openapi_url="/api/v1/openapi.json",
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.state.s = state
+    templates = Jinja2Templates(directory=str(files("strategistatus.web").joinpath("templates")))
+    app.mount("/static", StaticFiles(directory=str(files("strategistatus.web").joinpath("static"))),
+              name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    @contextmanager
+    def db() -> Iterator[State]:
+        with state.lock:
+            yield state
+
+    def principal(request: Request) -> Principal:
+        token = request.cookies.get(SESSION_COOKIE)
+        if not token:
+            return PUBLIC
+        with db():
+            session = state.sessions().current(token, state.clock())
+        if session is None:
+            return PUBLIC
+        from .security import token_hash
+
+        return Principal(session["role"], session["name"], session.get("school_id"),
+                         session.get("user_id"), session.get("csrf_token"), token_hash(token))
+
+    def csrf(request: Request, who: Principal = Depends(principal)) -> Principal:  # noqa: B008
+        """State-changing calls made with the session cookie carry its CSRF token."""
+        if who.signed_in:
+            submitted = request.headers.get("X-CSRF-Token", "")
+            if not who.csrf or not secrets.compare_digest(submitted, who.csrf):
+                raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
+        return who
+
+    def at_of(at: dt.date | None) -> dt.date:
+        return at or state.clock().date()
+
+    def page(request: Request, name: str, ctx: dict[str, Any], who: Principal) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, {"page": ctx, "who": who})
+
+    # -- API ----------------------------------------------------------------------------------
+    @app.post("/api/v1/session", tags=["session"])
+    def api_sign_in(body: SignIn, request: Request, response: Response) -> dict[str, Any]:
+        with db():
+            result = state.sessions().sign_in(body.name, body.password, _ip(request), state.clock())
+        if result is None:
+            raise HTTPException(status_code=401, detail="wrong name or password, or too many tries")
+        token, csrf_token = result
+        _set_session_cookie(response, request, token)
+        return {"name": body.name, "csrf_token": csrf_token}
+
+    @app.delete("/api/v1/session", tags=["session"])
+    def api_sign_out(request: Request, response: Response,
+                     who: Principal = Depends(csrf)) -> dict[str, bool]:  # noqa: B008
+        who.require_role("admin", "central", "leader")
+        with db():
+            state.sessions().sign_out(request.cookies.get(SESSION_COOKIE, ""), state.clock())
+        response.delete_cookie(SESSION_COOKIE)
+        return {"signed_out": True}
+
+    @app.get("/api/v1/overview", tags=["pages"])
+    def api_overview(at: dt.date | None = None, lang: str = "da",
+                     who: Principal = Depends(principal)) -> dict[str, Any]:  # noqa: B008
+        with db():
+            return contexts.overview(state, who, at_of(at), _lang(lang))
+
+    @app.get("/api/v1/goals/{goal_id}", tags=["pages"])
+    def api_goal(goal_id: str, at: dt.date | None = None, lang: str = "da",
+                 who: Principal = Depends(principal)) -> dict[str, Any]:  # noqa: B008
+        with db():
+            return contexts.goal(state, who, goal_id, at_of(at), _lang(lang))
+
+    @app.get("/api/v1/schools", tags=["pages"])
+    def api_schools(who: Principal = Depends(principal)) -> list[dict[str, Any]]:  # noqa: B008
+        with db():
+            names = state.school_names()
+        return [{"school_id": k, "name": v, "detail": who.may_see_school(k)}
+                for k, v in sorted(names.items(), key=lambda kv: kv[1])]
+
+    @app.get("/api/v1/schools/{school_id}", tags=["pages"])
+    def api_school(school_id: str, at: dt.date | None = None, lang: str = "da",
+                   who: Principal = Depends(principal)) -> dict[str, Any]:  # noqa: B008
+        with db():
+            ctx = contexts.school(state, who, school_id, at_of(at), _lang(lang))
+            state.audit(who, "view_school", f"api:{school_id}", school_id)
+        return ctx
+
+    # -- pages --------------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request, at: dt.date | None = None, lang: str = "da",
+             who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
+        with db():
+            ctx = contexts.overview(state, who, at_of(at), _lang(lang))
+        return page(request, "overview.html", ctx, who)
+
+    @app.get("/goals/{goal_id}", response_class=HTMLResponse, include_in_schema=False)
+    def goal_page(goal_id: str, request: Request, at: dt.date | None = None, lang: str = "da",
+                  who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
+        with db():
+            ctx = contexts.goal(state, who, goal_id, at_of(at), _lang(lang))
+        return page(request, "goal.html", ctx, who)
+
+    @app.get("/schools/{school_id}", response_class=HTMLResponse, include_in_schema=False)
+    def school_page(school_id: str, request: Request, at: dt.date | None = None,
+                    lang: str = "da", who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
+        with db():
+            ctx = contexts.school(state, who, school_id, at_of(at), _lang(lang))
+            state.audit(who, "view_school", f"page:{school_id}", school_id)
+        return page(request, "school.html", ctx, who)
+
+    @app.get("/sign-in", response_class=HTMLResponse, include_in_schema=False)
+    def sign_in_form(request: Request, error: str | None = None) -> HTMLResponse:
+        token = secrets.token_urlsafe(24)
+        response = templates.TemplateResponse(request, "sign_in.html", {
+            "page": {"lang": "da", "error": error, "form_token": token}, "who": PUBLIC})
+        response.set_cookie(PRESESSION_COOKIE, token, httponly=True, samesite="lax",
+                            secure=request.url.scheme == "https")
+        return response
+
+    @app.post("/sign-in", include_in_schema=False)
+    def sign_in_post(request: Request, name: str = Form(...), password: str = Form(...),
+                     form_token: str = Form(...)) -> Response:
+        expected = request.cookies.get(PRESESSION_COOKIE, "")
+        if not expected or not secrets.compare_digest(expected, form_token):
+            raise HTTPException(status_code=403, detail="the form has expired; reload the page")
+        with db():
+            result = state.sessions().sign_in(name, password, _ip(request), state.clock())
+        if result is None:
+            return RedirectResponse("/sign-in?error=1", status_code=303)
+        response = RedirectResponse("/", status_code=303)
+        _set_session_cookie(response, request, result[0])
+        response.delete_cookie(PRESESSION_COOKIE)
+        return response
+
+    @app.post("/sign-out", include_in_schema=False)
+    def sign_out_post(request: Request, csrf_token: str = Form(...),
+                      who: Principal = Depends(principal)) -> Response:  # noqa: B008
+        if who.signed_in:
+            if not who.csrf or not secrets.compare_digest(csrf_token, who.csrf):
+                raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
+            with db():
+                state.sessions().sign_out(request.cookies.get(SESSION_COOKIE, ""), state.clock())
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    @app.exception_handler(HTTPException)
+    async def errors(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return templates.TemplateResponse(request, "error.html", {
+            "page": {"lang": "da", "status": exc.status_code, "detail": exc.detail},
+            "who": PUBLIC}, status_code=exc.status_code)
+
+    return app
+
+
+def _ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "da"
+
+
+def _set_session_cookie(response: Response, request: Request, token: str) -> None:
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", max_age=10 * 3600)

@@ -1,0 +1,127 @@
+"""One context function per page: the same data feeds its HTML template and its JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import HTTPException
+
+from strategistatus.indicators import Context, IndicatorError, compute
+from strategistatus.indicators.base import REGISTRY
+from strategistatus.indicators.periods import school_year_of
+from strategistatus.report.words import MARK, STATUS, number, percent
+from strategistatus.status import evaluate
+
+from .principal import Principal
+
+
+def _indicator_row(i: Any, title: str, lang: str) -> dict[str, Any]:
+    shown = (number(i.value, lang) if i.unit == "count" else percent(i.value, lang)
+             ) if i.value is not None else None
+    return {"id": i.indicator, "title": title, "status": i.status, "mark": MARK[i.status],
+            "status_label": STATUS[lang][i.status], "value": i.value, "shown": shown,
+            "unit": i.unit, "period": i.period, "numerator": i.numerator,
+            "denominator": i.denominator, "target": i.target,
+            "deadline": i.deadline.isoformat() if i.deadline else None,
+            "done": i.done.isoformat() if i.done else None}
+
+
+def overview(state: Any, principal: Principal, at: dt.date, lang: str = "da") -> dict[str, Any]:
+    strategy = state.strategy
+    titles = {ind.id: ind.title.get(lang) for _, ind in strategy.indicators()}
+    goals = evaluate(state.store, strategy, at)
+    return {"at": at.isoformat(), "lang": lang, "goals": [
+        {"id": g.goal, "number": g.number, "title": strategy.goal(g.goal).title.get(lang),
+         "status": g.status, "mark": MARK[g.status], "status_label": STATUS[lang][g.status],
+         "indicators": [_indicator_row(i, titles[i.indicator], lang) for i in g.indicators]}
+        for g in goals]}
+
+
+def goal(state: Any, principal: Principal, goal_id: str, at: dt.date, lang: str = "da"
+         ) -> dict[str, Any]:
+    strategy = state.strategy
+    if goal_id not in [g.id for g in strategy.goals]:
+        raise HTTPException(status_code=404, detail="no such goal")
+    page = next(g for g in overview(state, principal, at, lang)["goals"] if g["id"] == goal_id)
+    schools = state.school_names()
+    ctx = Context(state.store.table, at)
+    for row in page["indicators"]:
+        d = REGISTRY[row["id"]]
+        row["trend"], row["per_school"] = [], []
+        if d.units is None:
+            continue
+        indicator = strategy.indicator(row["id"])
+        if "school_year" in d.periods:
+            trend = compute(ctx, indicator, by=("school_year",))
+            row["trend"] = [{"period": r.period, "value": r.value} for r in trend.rows
+                            if not r.excepted]
+        if principal.role in ("admin", "central", "leader") and d.schools:
+            try:
+                per = compute(ctx, indicator, by=("school",))
+            except IndicatorError:
+                continue
+            row["per_school"] = [
+                {"school_id": r.school, "name": schools.get(r.school or "", r.school),
+                 "value": r.value, "numerator": r.numerator, "denominator": r.denominator}
+                for r in per.rows if not r.excepted and r.school
+                and principal.may_see_school(r.school)]
+    return page
+
+
+def school(state: Any, principal: Principal, school_id: str, at: dt.date, lang: str = "da"
+           ) -> dict[str, Any]:
+    names = state.school_names()
+    principal.require_school(school_id, set(names))
+    strategy = state.strategy
+    titles = {ind.id: ind.title.get(lang) for _, ind in strategy.indicators()}
+    mine = evaluate(state.store, strategy, at, school=school_id)
+    town = {i.indicator: i for g in evaluate(state.store, strategy, at) for i in g.indicators}
+    rows = []
+    for g in mine:
+        for i in g.indicators:
+            if REGISTRY[i.indicator].units is None or not REGISTRY[i.indicator].schools:
+                continue
+            row = _indicator_row(i, titles[i.indicator], lang)
+            m = town[i.indicator]
+            row["municipality"] = m.value
+            row["municipality_shown"] = (number(m.value, lang) if m.unit == "count"
+                                         else percent(m.value, lang)) if m.value is not None else None
+            rows.append(row)
+    return {"at": at.isoformat(), "lang": lang, "school_id": school_id, "name": names[school_id],
+            "indicators": rows, "finances": _finances(state, school_id, at),
+            "results": _results(state, school_id, at)}
+
+
+def _finances(state: Any, school_id: str, at: dt.date) -> list[dict[str, Any]]:
+    """Budget and spending per account, year to date (the months up to the date's month)."""
+    f = state.store.table("finances")
+    f = f.filter(f.school_id == school_id, f.year == at.year, f.month <= at.month)
+    agg = f.group_by("account").aggregate(budget=f.budget_dkk.sum(), actual=f.actual_dkk.sum())
+    rows = agg.order_by("account").to_pyarrow().to_pylist()
+    for r in rows:
+        r["share"] = 100 * r["actual"] / r["budget"] if r["budget"] else None
+    return rows
+
+
+def _results(state: Any, school_id: str, at: dt.date) -> list[dict[str, Any]]:
+    """The school's results of the latest school year with results, beside the municipal
+    average (weighted by pupils). National tests are shown only here: to the school's
+    leader and the administration, never to the public (folkeskoleloven § 55 b)."""
+    r = state.store.table("results")
+    first = school_year_of(at)
+    years = [f"{y}/{(y + 1) % 100:02d}" for y in range(first, first - 5, -1)]
+    mine = r.filter(r.school_id == school_id, r.school_year.isin(years))
+    rows = mine.to_pyarrow().to_pylist()
+    if not rows:
+        return []
+    latest = max(row["school_year"] for row in rows)
+    town = r.filter(r.school_year == latest)
+    avg = town.group_by("measure", "grade").aggregate(
+        average=(town.value * town.pupils).sum() / town.pupils.sum())
+    averages = {(a["measure"], a["grade"]): a["average"] for a in avg.to_pyarrow().to_pylist()}
+    return [{"school_year": latest, "measure": row["measure"], "grade": row["grade"],
+             "value": row["value"], "pupils": row["pupils"],
+             "municipality": averages.get((row["measure"], row["grade"]))}
+            for row in sorted(rows, key=lambda x: (x["measure"], x["grade"] or -1))
+            if row["school_year"] == latest]
