@@ -73,10 +73,41 @@ class Workspace:
             raise WorkspaceError(f"{path} is damaged: it must hold 64 hex digits") from None
 
     def open_store(self, *, read_only: bool = False):  # noqa: ANN201 - Store, imported lazily
+        """The database; inside the web app the app's own open store (one writer)."""
         from .store import Store
 
+        shared = _SHARED.get(self.root)
+        if shared is not None:
+            return _Borrowed(shared)
         settings = self.settings
         return Store(self.database_path, read_only=read_only, memory_limit=settings.memory_limit)
+
+    def share_store(self, store) -> None:  # noqa: ANN001
+        """While the web app runs, commands it runs in-process use its store (DuckDB allows
+        one writing process; the app is it)."""
+        _SHARED[self.root] = store
+
+    def unshare_store(self) -> None:
+        _SHARED.pop(self.root, None)
+
+
+_SHARED: dict[Path, object] = {}
+
+
+class _Borrowed:
+    """A shared store used in a ``with`` block without closing it at the end."""
+
+    def __init__(self, store: object) -> None:
+        self.store = store
+
+    def __enter__(self):  # noqa: ANN204
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.store, name)
 
 
 def find_workspace(root: Path) -> Workspace:

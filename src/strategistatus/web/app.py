@@ -67,10 +67,12 @@ class SignIn(BaseModel):
 
 def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.now) -> FastAPI:
     store = ws.open_store()
+    ws.share_store(store)
     state = State(ws, store, load_strategy(ws.strategy_path), clock)
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # noqa: ANN202
         yield
+        ws.unshare_store()
         store.close()
 
     app = FastAPI(title="strategistatus", version="1", openapi_url="/api/v1/openapi.json",
@@ -226,6 +228,10 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response
+
+    from .operations import add_operations
+
+    add_operations(app, state, templates, principal, csrf, db)
 
     @app.exception_handler(HTTPException)
     async def errors(request: Request, exc: HTTPException) -> Response:

@@ -1,0 +1,226 @@
+"""Work pages of the administration: imports (upload, check, confirm), narratives, reports.
+
+Central staff and admins only. Every form carries the session's CSRF token; every API call
+made with the session cookie carries it in the X-CSRF-Token header. Each action is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+
+from strategistatus.errors import StrategistatusError
+from strategistatus.importer import import_files
+from strategistatus.report import service as reports
+from strategistatus.sources.registry import DATASETS
+
+from .principal import Principal
+
+STAFF = ("admin", "central")
+_UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_REPORT_NAME = re.compile(r"^[A-Za-z0-9._-]+\.(md|html|docx|pdf)$")
+
+
+def _report_json(report: Any) -> dict[str, Any]:
+    return {"dataset": report.dataset, "dry_run": report.dry_run, "ok": report.ok,
+            "written": report.written, **report.totals(),
+            "errors": [{"file": e.file, "row": e.row, "column": e.column, "value": e.value,
+                        "reason": e.reason} for e in report.errors[:500]],
+            "error_count": report.error_count,
+            "warnings": [{"row": w.row, "column": w.column, "value": w.value, "reason": w.reason}
+                         for w in report.warnings[:100]]}
+
+
+def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable,
+                   csrf: Callable, db: Callable) -> None:
+    uploads = state.ws.root / "uploads"
+    out = state.ws.root / "reports"
+
+    def staff(who: Principal) -> None:
+        who.require_role(*STAFF)
+
+    def form_csrf(who: Principal, token: str) -> None:
+        if not who.csrf or not secrets.compare_digest(token, who.csrf):
+            raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
+
+    def save_upload(dataset: str, upload: UploadFile) -> tuple[str, Path]:
+        if dataset not in DATASETS:
+            raise HTTPException(status_code=422, detail=f"unknown dataset {dataset!r}")
+        limit = state.ws.settings.upload_limit_mb << 20
+        upload_id = secrets.token_urlsafe(18)
+        folder = uploads / upload_id
+        folder.mkdir(parents=True)
+        name = Path(upload.filename or "upload").name or "upload"
+        target = folder / name
+        size = 0
+        with target.open("wb") as fh:
+            while chunk := upload.file.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    fh.close()
+                    shutil.rmtree(folder)
+                    raise HTTPException(status_code=413,
+                                        detail=f"the file is larger than {limit >> 20} MB")
+                fh.write(chunk)
+        (folder / "dataset.json").write_text(json.dumps({"dataset": dataset}), encoding="utf-8")
+        return upload_id, target
+
+    def run_import(who: Principal, upload_id: str, *, dry_run: bool) -> dict[str, Any]:
+        if not _UPLOAD_ID.match(upload_id) or not (uploads / upload_id).is_dir():
+            raise HTTPException(status_code=404, detail="no such upload")
+        folder = uploads / upload_id
+        dataset = json.loads((folder / "dataset.json").read_text(encoding="utf-8"))["dataset"]
+        files = [p for p in folder.iterdir() if p.name != "dataset.json"]
+        try:
+            report = import_files(state.ws, dataset, files, dry_run=dry_run, user=who.name,
+                                  now=state.clock())
+        except StrategistatusError as exc:
+            if not dry_run:
+                shutil.rmtree(folder, ignore_errors=True)
+            return {"dataset": dataset, "ok": False, "error_count": 1, "errors": [
+                {"file": files[0].name, "row": None, "column": None, "value": "",
+                 "reason": str(exc)}], "upload_id": upload_id}
+        result = _report_json(report) | {"upload_id": upload_id}
+        if not dry_run:
+            shutil.rmtree(folder, ignore_errors=True)
+            state.audit(who, "import", f"{dataset}:{files[0].name}:"
+                        f"{'written' if report.written else 'unchanged' if report.ok else 'refused'}")
+            state._schools = None
+        return result
+
+    # -- imports ------------------------------------------------------------------------------
+    @app.post("/api/v1/imports", tags=["imports"])
+    def api_upload(dataset: str = Form(...), file: UploadFile = File(...),  # noqa: B008
+                   who: Principal = Depends(csrf)) -> dict[str, Any]:  # noqa: B008
+        staff(who)
+        upload_id, _ = save_upload(dataset, file)
+        with db():
+            return run_import(who, upload_id, dry_run=True)
+
+    @app.post("/api/v1/imports/{upload_id}/confirm", tags=["imports"])
+    def api_confirm(upload_id: str, who: Principal = Depends(csrf)) -> dict[str, Any]:  # noqa: B008
+        staff(who)
+        with db():
+            return run_import(who, upload_id, dry_run=False)
+
+    @app.get("/imports", response_class=HTMLResponse, include_in_schema=False)
+    def imports_page(request: Request, who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
+        staff(who)
+        return templates.TemplateResponse(request, "imports.html", {
+            "page": {"lang": "da", "datasets": list(DATASETS), "result": None}, "who": who})
+
+    @app.post("/imports", response_class=HTMLResponse, include_in_schema=False)
+    def imports_post(request: Request, dataset: str = Form(...), csrf_token: str = Form(...),
+                     file: UploadFile = File(...),  # noqa: B008
+                     who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
+        staff(who)
+        form_csrf(who, csrf_token)
+        upload_id, _ = save_upload(dataset, file)
+        with db():
+            result = run_import(who, upload_id, dry_run=True)
+        return templates.TemplateResponse(request, "imports.html", {
+            "page": {"lang": "da", "datasets": list(DATASETS), "result": result}, "who": who})
+
+    @app.post("/imports/{upload_id}/confirm", response_class=HTMLResponse, include_in_schema=False)
+    def imports_confirm(upload_id: str, request: Request, csrf_token: str = Form(...),
+                        who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
+        staff(who)
+        form_csrf(who, csrf_token)
+        with db():
+            result = run_import(who, upload_id, dry_run=False)
+        return templates.TemplateResponse(request, "imports.html", {
+            "page": {"lang": "da", "datasets": list(DATASETS), "result": result,
+                     "confirmed": True}, "who": who})
+
+    # -- narratives ---------------------------------------------------------------------------
+    def narratives_ctx(round_name: str) -> dict[str, Any]:
+        texts = state.store.reports.current_narratives(round_name)
+        return {"lang": "da", "round": round_name, "goals": [
+            {"id": g.id, "number": g.number, "title": g.title.get("da"), "text": texts.get(g.id, "")}
+            for g in state.strategy.goals]}
+
+    @app.get("/api/v1/narratives", tags=["narratives"])
+    def api_narratives(round: str, who: Principal = Depends(principal)) -> dict[str, Any]:  # noqa: B008, A002
+        staff(who)
+        with db():
+            return narratives_ctx(round)
+
+    @app.put("/api/v1/narratives/{goal_id}", tags=["narratives"])
+    def api_set_narrative(goal_id: str, round: str = Form(...), text: str = Form(...),  # noqa: A002
+                          who: Principal = Depends(csrf)) -> dict[str, Any]:  # noqa: B008
+        staff(who)
+        with db():
+            reports.set_narrative(state.ws, goal_id, round, text, now=state.clock())
+            state.audit(who, "narrative", f"{round}:{goal_id}")
+            return narratives_ctx(round)
+
+    @app.get("/narratives", response_class=HTMLResponse, include_in_schema=False)
+    def narratives_page(request: Request, round: str = "", who: Principal = Depends(principal)  # noqa: B008, A002
+                        ) -> HTMLResponse:
+        staff(who)
+        with db():
+            ctx = narratives_ctx(round) if round else {"lang": "da", "round": "", "goals": []}
+        return templates.TemplateResponse(request, "narratives.html", {"page": ctx, "who": who})
+
+    @app.post("/narratives", include_in_schema=False)
+    def narratives_post(round: str = Form(...), goal: str = Form(...), text: str = Form(...),  # noqa: A002
+                        csrf_token: str = Form(...), who: Principal = Depends(principal)  # noqa: B008
+                        ) -> RedirectResponse:
+        staff(who)
+        form_csrf(who, csrf_token)
+        with db():
+            reports.set_narrative(state.ws, goal, round, text, now=state.clock())
+            state.audit(who, "narrative", f"{round}:{goal}")
+        return RedirectResponse(f"/narratives?round={round}", status_code=303)
+
+    # -- reports ------------------------------------------------------------------------------
+    def generate(who: Principal, at: dt.date, round_name: str | None, fmt: str, lang: str) -> str:
+        if fmt not in reports.FORMATS or lang not in ("da", "en"):
+            raise HTTPException(status_code=422, detail="format: md, html, docx or pdf; lang: da or en")
+        paths = reports.write_reports(state.ws, out, at=at, round_name=round_name or None,
+                                      formats=(fmt,), langs=(lang,))  # type: ignore[arg-type]
+        state.audit(who, "report", paths[0].name)
+        return paths[0].name
+
+    @app.post("/api/v1/reports", tags=["reports"])
+    def api_report(at: dt.date = Form(...), round: str = Form(""), format: str = Form("pdf"),  # noqa: A002, B008
+                   lang: str = Form("da"), who: Principal = Depends(csrf)) -> dict[str, str]:  # noqa: B008
+        staff(who)
+        with db():
+            name = generate(who, at, round, format, lang)
+        return {"file": name, "url": f"/reports/files/{name}"}
+
+    @app.get("/reports", response_class=HTMLResponse, include_in_schema=False)
+    def reports_page(request: Request, who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
+        staff(who)
+        files = sorted(p.name for p in out.glob("*") if _REPORT_NAME.match(p.name)) if out.exists() else []
+        return templates.TemplateResponse(request, "reports.html", {
+            "page": {"lang": "da", "files": files, "at": state.clock().date().isoformat()},
+            "who": who})
+
+    @app.post("/reports", include_in_schema=False)
+    def reports_post(at: dt.date = Form(...), round: str = Form(""), format: str = Form("pdf"),  # noqa: A002, B008
+                     lang: str = Form("da"), csrf_token: str = Form(...),
+                     who: Principal = Depends(principal)) -> RedirectResponse:  # noqa: B008
+        staff(who)
+        form_csrf(who, csrf_token)
+        with db():
+            generate(who, at, round, format, lang)
+        return RedirectResponse("/reports", status_code=303)
+
+    @app.get("/reports/files/{name}", include_in_schema=False)
+    def report_file(name: str, who: Principal = Depends(principal)) -> FileResponse:  # noqa: B008
+        staff(who)
+        path = out / name
+        if not _REPORT_NAME.match(name) or not path.is_file():
+            raise HTTPException(status_code=404, detail="no such report")
+        return FileResponse(path, filename=name)
