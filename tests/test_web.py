@@ -141,6 +141,7 @@ def test_views_of_school_detail_are_audited(client):
     client.get("/schools/280001?at=2018-01-31")
     state = client.app.state.s
     with state.lock:
+        state.flush_audit()  # views are written in batches, at most a second late
         entries = state.store.accounts.audit_entries("280001")
     assert ("lea", "view_school") in [(e["user"], e["action"]) for e in entries]
     with state.lock:

@@ -220,3 +220,12 @@ class Store:
             if row["set_at"].date() <= at:
                 current[row["goal"]] = row
         return {g: r for g, r in current.items() if r["status"] is not None}
+
+    def data_version(self) -> tuple:
+        """Changes whenever anything a page shows may have changed (imports, overrides,
+        narratives, rounds): a cheap key for caching computed figures."""
+        row = self.con.execute(
+            "SELECT (SELECT max(batch_id) FROM import_batches), "
+            "(SELECT max(override_id) FROM status_overrides), "
+            "(SELECT max(narrative_id) FROM narratives), (SELECT count(*) FROM rounds)").fetchone()
+        return tuple(row) if row else ()

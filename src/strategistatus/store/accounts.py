@@ -182,6 +182,15 @@ class AccountRecords:
             f"INSERT INTO audit_log VALUES (nextval('audit_ids'), {_ts(now)}, {_opt(user)}, "
             f"{lit(action)}, {_opt(object)}, {_opt(school_id)}, {_opt(detail)})")
 
+    def audit_many(self, entries: list[tuple]) -> None:
+        """Several entries (now, user, action, object, school_id) in one statement."""
+        if not entries:
+            return
+        values = ", ".join(
+            f"(nextval('audit_ids'), {_ts(now)}, {_opt(user)}, {lit(action)}, {_opt(obj)}, "
+            f"{_opt(school)}, NULL)" for now, user, action, obj, school in entries)
+        self.con.execute(f"INSERT INTO audit_log VALUES {values}")
+
     def audit_entries(self, school_id: str | None = None, limit: int = 1000
                       ) -> list[dict[str, Any]]:
         """Entries newest first (keys: entry_id, time, user, action, object, school_id,

@@ -31,6 +31,8 @@ from .principal import PUBLIC, Principal
 
 SESSION_COOKIE = "strategistatus_session"
 PRESESSION_COOKIE = "strategistatus_form"
+SESSION_CACHE = dt.timedelta(seconds=5)
+AUDIT_DELAY = dt.timedelta(seconds=1)
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
@@ -43,12 +45,53 @@ class State:
     clock: Callable[[], dt.datetime]
     lock: threading.Lock = field(default_factory=threading.Lock)
     _schools: dict[str, str] | None = None
+    _cache: dict[tuple, Any] = field(default_factory=dict)
+    _version: tuple | None = None
+    _data_version: tuple | None = None
+    _sessions: dict[str, tuple[dt.datetime, Any]] = field(default_factory=dict)
+    _pending_audit: list[tuple] = field(default_factory=list)
+
+    def data_changed(self) -> None:
+        """Forget computed pages after the app itself changed the data."""
+        self._data_version = None
+        self._schools = None
 
     def school_names(self) -> dict[str, str]:
         if self._schools is None:
             rows = self.store.table("schools").select("school_id", "name").to_pyarrow().to_pylist()
             self._schools = {r["school_id"]: r["name"] for r in rows}
         return self._schools
+
+    def memo(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """A computed page context, kept until the data changes (see Store.data_version)."""
+        if self._data_version is None:  # only this app writes while it runs (one writer)
+            self._data_version = self.store.data_version()
+        version = self._data_version
+        if self._version != version:
+            self._cache.clear()
+            self._version = version
+        if key not in self._cache:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[key] = make()
+        return self._cache[key]  # shared: callers that change it copy what they change
+
+    def cached_session(self, token: str) -> dict[str, Any] | None:
+        """The session of a token, looked up at most every few seconds (sign-out through the
+        app forgets it at once; no other process can change sessions while the app runs)."""
+        now = self.clock()
+        hit = self._sessions.get(token)
+        if hit is not None and (now - hit[0]) < SESSION_CACHE:
+            return hit[1]
+        with self.lock:
+            session = self.sessions().current(token, now)
+        if len(self._sessions) > 10_000:
+            self._sessions.clear()
+        self._sessions[token] = (now, session)
+        return session
+
+    def forget_session(self, token: str) -> None:
+        self._sessions.pop(token, None)
 
     def sessions(self) -> Any:
         from .security import SessionService
@@ -57,7 +100,21 @@ class State:
 
     def audit(self, principal: Principal, action: str, obj: str | None = None,
               school_id: str | None = None) -> None:
-        self.store.accounts.audit(self.clock(), principal.name, action, obj, school_id)
+        """Write an audit entry (the caller holds the lock). Views of school detail are
+        many: they are written in one transaction at most a second later (or at shutdown)."""
+        entry = (self.clock(), principal.name, action, obj, school_id)
+        if action != "view_school":
+            self.flush_audit()
+            self.store.accounts.audit(*entry)
+            return
+        self._pending_audit.append(entry)
+        if len(self._pending_audit) >= 200 or entry[0] - self._pending_audit[0][0] >= AUDIT_DELAY:
+            self.flush_audit()
+
+    def flush_audit(self) -> None:
+        if self._pending_audit:
+            entries, self._pending_audit = self._pending_audit, []
+            self.store.accounts.audit_many(entries)
 
 
 class SignIn(BaseModel):
@@ -72,6 +129,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # noqa: ANN202
         yield
+        with state.lock:
+            state.flush_audit()
         ws.unshare_store()
         store.close()
 
@@ -96,12 +155,11 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         with state.lock:
             yield state
 
-    def principal(request: Request) -> Principal:
+    async def principal(request: Request) -> Principal:
         token = request.cookies.get(SESSION_COOKIE)
         if not token:
             return PUBLIC
-        with db():
-            session = state.sessions().current(token, state.clock())
+        session = state.cached_session(token)
         if session is None:
             return PUBLIC
         from .security import token_hash
@@ -138,55 +196,57 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     def api_sign_out(request: Request, response: Response,
                      who: Principal = Depends(csrf)) -> dict[str, bool]:  # noqa: B008
         who.require_role("admin", "central", "leader")
+        token = request.cookies.get(SESSION_COOKIE, "")
         with db():
-            state.sessions().sign_out(request.cookies.get(SESSION_COOKIE, ""), state.clock())
+            state.sessions().sign_out(token, state.clock())
+        state.forget_session(token)
         response.delete_cookie(SESSION_COOKIE)
         return {"signed_out": True}
 
     @app.get("/api/v1/overview", tags=["pages"])
-    def api_overview(at: dt.date | None = None, lang: str = "da",
-                     who: Principal = Depends(principal)) -> dict[str, Any]:  # noqa: B008
+    async def api_overview(at: dt.date | None = None, lang: str = "da",
+                     who: Principal = Depends(principal)) -> JSONResponse:  # noqa: B008
         with db():
-            return contexts.overview(state, who, at_of(at), _lang(lang))
+            return _json(contexts.overview(state, who, at_of(at), _lang(lang)))
 
     @app.get("/api/v1/goals/{goal_id}", tags=["pages"])
-    def api_goal(goal_id: str, at: dt.date | None = None, lang: str = "da",
-                 who: Principal = Depends(principal)) -> dict[str, Any]:  # noqa: B008
+    async def api_goal(goal_id: str, at: dt.date | None = None, lang: str = "da",
+                 who: Principal = Depends(principal)) -> JSONResponse:  # noqa: B008
         with db():
-            return contexts.goal(state, who, goal_id, at_of(at), _lang(lang))
+            return _json(contexts.goal(state, who, goal_id, at_of(at), _lang(lang)))
 
     @app.get("/api/v1/schools", tags=["pages"])
-    def api_schools(who: Principal = Depends(principal)) -> list[dict[str, Any]]:  # noqa: B008
+    async def api_schools(who: Principal = Depends(principal)) -> list[dict[str, Any]]:  # noqa: B008
         with db():
             names = state.school_names()
         return [{"school_id": k, "name": v, "detail": who.may_see_school(k)}
                 for k, v in sorted(names.items(), key=lambda kv: kv[1])]
 
     @app.get("/api/v1/schools/{school_id}", tags=["pages"])
-    def api_school(school_id: str, at: dt.date | None = None, lang: str = "da",
-                   who: Principal = Depends(principal)) -> dict[str, Any]:  # noqa: B008
+    async def api_school(school_id: str, at: dt.date | None = None, lang: str = "da",
+                   who: Principal = Depends(principal)) -> JSONResponse:  # noqa: B008
         with db():
             ctx = contexts.school(state, who, school_id, at_of(at), _lang(lang))
             state.audit(who, "view_school", f"api:{school_id}", school_id)
-        return ctx
+        return _json(ctx)
 
     # -- pages --------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request, at: dt.date | None = None, lang: str = "da",
+    async def home(request: Request, at: dt.date | None = None, lang: str = "da",
              who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         with db():
             ctx = contexts.overview(state, who, at_of(at), _lang(lang))
         return page(request, "overview.html", ctx, who)
 
     @app.get("/goals/{goal_id}", response_class=HTMLResponse, include_in_schema=False)
-    def goal_page(goal_id: str, request: Request, at: dt.date | None = None, lang: str = "da",
+    async def goal_page(goal_id: str, request: Request, at: dt.date | None = None, lang: str = "da",
                   who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         with db():
             ctx = contexts.goal(state, who, goal_id, at_of(at), _lang(lang))
         return page(request, "goal.html", ctx, who)
 
     @app.get("/schools/{school_id}", response_class=HTMLResponse, include_in_schema=False)
-    def school_page(school_id: str, request: Request, at: dt.date | None = None,
+    async def school_page(school_id: str, request: Request, at: dt.date | None = None,
                     lang: str = "da", who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         with db():
             ctx = contexts.school(state, who, school_id, at_of(at), _lang(lang))
@@ -223,8 +283,10 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         if who.signed_in:
             if not who.csrf or not secrets.compare_digest(csrf_token, who.csrf):
                 raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
+            token = request.cookies.get(SESSION_COOKIE, "")
             with db():
-                state.sessions().sign_out(request.cookies.get(SESSION_COOKIE, ""), state.clock())
+                state.sessions().sign_out(token, state.clock())
+            state.forget_session(token)
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response
@@ -242,6 +304,11 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
             "who": PUBLIC}, status_code=exc.status_code)
 
     return app
+
+
+def _json(content: Any) -> JSONResponse:
+    """A JSON response made by the json module (the contexts are plain data already)."""
+    return JSONResponse(content)
 
 
 def _ip(request: Request) -> str:

@@ -28,6 +28,11 @@ def _indicator_row(i: Any, title: str, lang: str) -> dict[str, Any]:
 
 
 def overview(state: Any, principal: Principal, at: dt.date, lang: str = "da") -> dict[str, Any]:
+    """Every goal and indicator for the municipality (the same for every role)."""
+    return state.memo(("overview", at, lang), lambda: _overview(state, at, lang))
+
+
+def _overview(state: Any, at: dt.date, lang: str) -> dict[str, Any]:
     strategy = state.strategy
     titles = {ind.id: ind.title.get(lang) for _, ind in strategy.indicators()}
     goals = evaluate(state.store, strategy, at)
@@ -43,7 +48,16 @@ def goal(state: Any, principal: Principal, goal_id: str, at: dt.date, lang: str 
     strategy = state.strategy
     if goal_id not in [g.id for g in strategy.goals]:
         raise HTTPException(status_code=404, detail="no such goal")
-    page = next(g for g in overview(state, principal, at, lang)["goals"] if g["id"] == goal_id)
+    shared = state.memo(("goal", goal_id, at, lang), lambda: _goal(state, goal_id, at, lang))
+    rows = [{**row, "per_school": [s for s in row["per_school"] if principal.signed_in
+                                   and principal.may_see_school(s["school_id"])]}
+            for row in shared["indicators"]]  # what this principal may see of the schools
+    return {**shared, "indicators": rows}
+
+
+def _goal(state: Any, goal_id: str, at: dt.date, lang: str) -> dict[str, Any]:
+    strategy = state.strategy
+    page = next(g for g in _overview(state, at, lang)["goals"] if g["id"] == goal_id)
     schools = state.school_names()
     ctx = Context(state.store.table, at)
     for row in page["indicators"]:
@@ -56,7 +70,7 @@ def goal(state: Any, principal: Principal, goal_id: str, at: dt.date, lang: str 
             trend = compute(ctx, indicator, by=("school_year",))
             row["trend"] = [{"period": r.period, "value": r.value} for r in trend.rows
                             if not r.excepted]
-        if principal.role in ("admin", "central", "leader") and d.schools:
+        if d.schools:
             try:
                 per = compute(ctx, indicator, by=("school",))
             except IndicatorError:
@@ -64,8 +78,7 @@ def goal(state: Any, principal: Principal, goal_id: str, at: dt.date, lang: str 
             row["per_school"] = [
                 {"school_id": r.school, "name": schools.get(r.school or "", r.school),
                  "value": r.value, "numerator": r.numerator, "denominator": r.denominator}
-                for r in per.rows if not r.excepted and r.school
-                and principal.may_see_school(r.school)]
+                for r in per.rows if not r.excepted and r.school]
     return page
 
 
@@ -73,6 +86,12 @@ def school(state: Any, principal: Principal, school_id: str, at: dt.date, lang: 
            ) -> dict[str, Any]:
     names = state.school_names()
     principal.require_school(school_id, set(names))
+    return state.memo(("school", school_id, at, lang),
+                      lambda: _school(state, school_id, names, at, lang))
+
+
+def _school(state: Any, school_id: str, names: dict[str, str], at: dt.date, lang: str
+            ) -> dict[str, Any]:
     strategy = state.strategy
     titles = {ind.id: ind.title.get(lang) for _, ind in strategy.indicators()}
     mine = evaluate(state.store, strategy, at, school=school_id)

@@ -94,7 +94,7 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
             shutil.rmtree(folder, ignore_errors=True)
             state.audit(who, "import", f"{dataset}:{files[0].name}:"
                         f"{'written' if report.written else 'unchanged' if report.ok else 'refused'}")
-            state._schools = None
+            state.data_changed()
         return result
 
     # -- imports ------------------------------------------------------------------------------
@@ -160,6 +160,7 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         staff(who)
         with db():
             reports.set_narrative(state.ws, goal_id, round, text, now=state.clock())
+            state.data_changed()
             state.audit(who, "narrative", f"{round}:{goal_id}")
             return narratives_ctx(round)
 
@@ -179,6 +180,7 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         form_csrf(who, csrf_token)
         with db():
             reports.set_narrative(state.ws, goal, round, text, now=state.clock())
+            state.data_changed()
             state.audit(who, "narrative", f"{round}:{goal}")
         return RedirectResponse(f"/narratives?round={round}", status_code=303)
 

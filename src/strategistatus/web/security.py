@@ -30,6 +30,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from strategistatus.store.accounts import naive
 
+TOUCH_INTERVAL = dt.timedelta(minutes=1)
+"""How often a session's last activity is written; the idle timeout counts from it."""
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=10)
 MAX_FAILURES = 5
@@ -147,8 +149,9 @@ class SessionService:
                 or now - session["created_at"] >= ABSOLUTE_TIMEOUT):
             self.accounts.delete_session(hashed)
             return None
-        self.accounts.touch_session(hashed, now)
-        session["last_seen"] = now
+        if now - session["last_seen"] >= TOUCH_INTERVAL:  # a write per minute, not per request
+            self.accounts.touch_session(hashed, now)
+            session["last_seen"] = now
         return session
 
     def sign_out(self, token: str | None, now: dt.datetime) -> None:
