@@ -120,7 +120,7 @@ def _differences(expected: dict, got: dict) -> list[str]:
 
 
 def test_every_indicator_has_a_plain_definition() -> None:
-    assert set(REGISTRY) == set(plain.SPECS) | set(plain.NO_UNITS)
+    assert set(REGISTRY) == set(plain.SPECS) | set(plain.NO_UNITS) | set(plain.APP_ONLY)
 
 
 @pytest.mark.parametrize("indicator", sorted(plain.SPECS))
@@ -164,6 +164,16 @@ def test_indicators_without_units_have_no_rows(source: Source, indicator: str) -
     definition = source.strategy.indicator(indicator)
     for at in DATES:
         assert compute(Context(source.store.table, at), definition).rows == []
+
+
+def test_lis_in_use_without_sign_ins_is_no_school(source: Source) -> None:
+    """No one signed in to these workspaces: every school in the schools file counts, none hits."""
+    definition = source.strategy.indicator("lis_in_use")
+    schools = {s["school_id"] for s in source.data.t["schools"]}
+    for at in DATES:
+        result = compute(Context(source.store.table, at), definition, by=("school",))
+        assert {(r.school, r.numerator, r.denominator) for r in result.rows} == {
+            (s, 0, 1) for s in schools}
 
 
 def test_milestone_rows_match_the_file(source: Source) -> None:

@@ -152,3 +152,20 @@ def test_views_of_school_detail_are_audited(client):
 def test_openapi_is_served(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/schools/{school_id}" in spec["paths"]
+
+
+def test_lis_in_use_counts_schools_whose_leader_signed_in(client, app_ws):
+    from strategistatus.indicators import Context, compute
+    from strategistatus.strategy import load_strategy
+
+    sign_in(client, "lea")  # the leader of 280001 signs in on 31 January 2018
+    state = client.app.state.s
+    strategy = load_strategy(app_ws.strategy_path)
+    with state.lock:
+        now = compute(Context(state.store.table, NOW.date()), strategy.indicator("lis_in_use"),
+                      by=("school",))
+        later = compute(Context(state.store.table, dt.date(2018, 6, 1)),
+                        strategy.indicator("lis_in_use"))
+    assert [(r.school, r.numerator, r.denominator) for r in now.rows] == [
+        ("280001", 1, 1), ("280002", 0, 1)]
+    assert [(r.numerator, r.denominator) for r in later.rows] == [(0, 2)]  # over 90 days ago

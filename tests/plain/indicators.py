@@ -300,7 +300,8 @@ SPECS: dict[str, Spec] = {
     "leaders_trained": Spec(leaders_trained, "ratio", True, ("trainings", "completed")),
     "digital_communication": Spec(digital_communication, "ratio", False, ("messages", "month")),
 }
-NO_UNITS = ("platform_implemented", "aula_in_use", "lis_in_use")  # milestones; the web app's
+NO_UNITS = ("platform_implemented", "aula_in_use")  # milestones
+APP_ONLY = ("lis_in_use",)  # reads strategistatus' own sign-ins, which no export holds
 MILESTONES = {"platform_implemented": ("4", "drift"), "aula_in_use": ("8", "Aula i brug")}
 
 
