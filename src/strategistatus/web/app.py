@@ -9,6 +9,7 @@ one writer; requests take turns on it (a lock), so a reader never sees half an i
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import threading
 from collections.abc import Callable, Iterator
@@ -18,6 +19,8 @@ from importlib.resources import files
 from typing import Any
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -27,6 +30,7 @@ from strategistatus.strategy import load_strategy
 from strategistatus.workspace import Workspace
 
 from . import contexts
+from .inputs import Text, check_day
 from .principal import PUBLIC, Principal
 
 SESSION_COOKIE = "strategistatus_session"
@@ -118,8 +122,8 @@ class State:
 
 
 class SignIn(BaseModel):
-    name: str
-    password: str
+    name: Text
+    password: Text
 
 
 def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.now) -> FastAPI:
@@ -176,7 +180,18 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         return who
 
     def at_of(at: dt.date | None) -> dt.date:
-        return at or state.clock().date()
+        return check_day(at or state.clock().date())
+
+    def signed_in(who: Principal = Depends(csrf)) -> Principal:  # noqa: B008
+        who.require_role("admin", "central", "leader")
+        return who
+
+    def school_viewer(school_id: str, who: Principal = Depends(principal)) -> Principal:  # noqa: B008
+        """404 before any parameter is read, unless the school's detail is the caller's."""
+        with db():
+            known = set(state.school_names())
+        who.require_school(school_id, known)
+        return who
 
     def page(request: Request, name: str, ctx: dict[str, Any], who: Principal) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"page": ctx, "who": who})
@@ -194,8 +209,7 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @app.delete("/api/v1/session", tags=["session"])
     def api_sign_out(request: Request, response: Response,
-                     who: Principal = Depends(csrf)) -> dict[str, bool]:  # noqa: B008
-        who.require_role("admin", "central", "leader")
+                     who: Principal = Depends(signed_in)) -> dict[str, bool]:  # noqa: B008
         token = request.cookies.get(SESSION_COOKIE, "")
         with db():
             state.sessions().sign_out(token, state.clock())
@@ -224,7 +238,7 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @app.get("/api/v1/schools/{school_id}", tags=["pages"])
     async def api_school(school_id: str, at: dt.date | None = None, lang: str = "da",
-                   who: Principal = Depends(principal)) -> JSONResponse:  # noqa: B008
+                   who: Principal = Depends(school_viewer)) -> JSONResponse:  # noqa: B008
         with db():
             ctx = contexts.school(state, who, school_id, at_of(at), _lang(lang))
             state.audit(who, "view_school", f"api:{school_id}", school_id)
@@ -294,6 +308,13 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     from .operations import add_operations
 
     add_operations(app, state, templates, principal, csrf, db)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        """FastAPI's 422, written in ASCII: the input it echoes may hold an unpaired surrogate
+        (JSON allows "\\ud800"), which UTF-8 cannot encode."""
+        body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
+        return Response(body, status_code=422, media_type="application/json")
 
     @app.exception_handler(HTTPException)
     async def errors(request: Request, exc: HTTPException) -> Response:

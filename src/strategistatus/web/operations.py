@@ -13,21 +13,27 @@ import secrets
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from pydantic import StringConstraints
 
 from strategistatus.errors import StrategistatusError
 from strategistatus.importer import import_files
 from strategistatus.report import service as reports
 from strategistatus.sources.registry import DATASETS
 
+from .inputs import Text, check_day
 from .principal import Principal
 
 STAFF = ("admin", "central")
+Dataset = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
+Format = Literal["md", "html", "docx", "pdf"]
+Lang = Literal["da", "en"]
 _UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-_REPORT_NAME = re.compile(r"^[A-Za-z0-9._-]+\.(md|html|docx|pdf)$")
+_REPORT_NAME = re.compile(r"^[\w.-]+\.(md|html|docx|pdf)$")  # \w: Danish letters too, no "/"
+Round = Annotated[Text, StringConstraints(max_length=100)]
 
 
 def _report_json(report: Any) -> dict[str, Any]:
@@ -48,6 +54,16 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
     def staff(who: Principal) -> None:
         who.require_role(*STAFF)
 
+    def staff_reading(who: Principal = Depends(principal)) -> Principal:  # noqa: B008
+        """Checked before any parameter is read: 401/403, never 422, to others."""
+        staff(who)
+        return who
+
+    def staff_writing(who: Principal = Depends(csrf)) -> Principal:  # noqa: B008
+        """The CSRF token, then the role; before any parameter or form field is read."""
+        staff(who)
+        return who
+
     def form_csrf(who: Principal, token: str) -> None:
         if not who.csrf or not secrets.compare_digest(token, who.csrf):
             raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
@@ -59,7 +75,9 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         upload_id = secrets.token_urlsafe(18)
         folder = uploads / upload_id
         folder.mkdir(parents=True)
-        name = Path(upload.filename or "upload").name or "upload"
+        name = Path(upload.filename or "").name
+        if name in ("", ".", "..") or len(name.encode("utf-8", "replace")) > 200:
+            name = "upload" + Path(name).suffix[:10]
         target = folder / name
         size = 0
         with target.open("wb") as fh:
@@ -99,16 +117,14 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
 
     # -- imports ------------------------------------------------------------------------------
     @app.post("/api/v1/imports", tags=["imports"])
-    def api_upload(dataset: str = Form(...), file: UploadFile = File(...),  # noqa: B008
-                   who: Principal = Depends(csrf)) -> dict[str, Any]:  # noqa: B008
-        staff(who)
+    def api_upload(dataset: Dataset = Form(...), file: UploadFile = File(...),  # noqa: B008
+                   who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
         upload_id, _ = save_upload(dataset, file)
         with db():
             return run_import(who, upload_id, dry_run=True)
 
     @app.post("/api/v1/imports/{upload_id}/confirm", tags=["imports"])
-    def api_confirm(upload_id: str, who: Principal = Depends(csrf)) -> dict[str, Any]:  # noqa: B008
-        staff(who)
+    def api_confirm(upload_id: str, who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
         with db():
             return run_import(who, upload_id, dry_run=False)
 
@@ -149,17 +165,21 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
             for g in state.strategy.goals]}
 
     @app.get("/api/v1/narratives", tags=["narratives"])
-    def api_narratives(round: str, who: Principal = Depends(principal)) -> dict[str, Any]:  # noqa: B008, A002
-        staff(who)
+    def api_narratives(round: Round, who: Principal = Depends(staff_reading)) -> dict[str, Any]:  # noqa: B008, A002
         with db():
             return narratives_ctx(round)
 
     @app.put("/api/v1/narratives/{goal_id}", tags=["narratives"])
-    def api_set_narrative(goal_id: str, round: str = Form(...), text: str = Form(...),  # noqa: A002
-                          who: Principal = Depends(csrf)) -> dict[str, Any]:  # noqa: B008
-        staff(who)
+    def api_set_narrative(goal_id: str, round: Annotated[Round, Form()],  # noqa: A002
+                          text: Annotated[Text, Form(pattern=r"\S")],
+                          who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
+        if goal_id not in {g.id for g in state.strategy.goals}:
+            raise HTTPException(status_code=404, detail="no such goal")
         with db():
-            reports.set_narrative(state.ws, goal_id, round, text, now=state.clock())
+            try:
+                reports.set_narrative(state.ws, goal_id, round, text, now=state.clock())
+            except StrategistatusError as exc:  # the round is closed
+                raise HTTPException(status_code=409, detail=str(exc)) from exc
             state.data_changed()
             state.audit(who, "narrative", f"{round}:{goal_id}")
             return narratives_ctx(round)
@@ -173,19 +193,24 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         return templates.TemplateResponse(request, "narratives.html", {"page": ctx, "who": who})
 
     @app.post("/narratives", include_in_schema=False)
-    def narratives_post(round: str = Form(...), goal: str = Form(...), text: str = Form(...),  # noqa: A002
-                        csrf_token: str = Form(...), who: Principal = Depends(principal)  # noqa: B008
+    def narratives_post(round: Annotated[Round, Form()], goal: Annotated[str, Form()],  # noqa: A002
+                        text: Annotated[Text, Form()], csrf_token: Annotated[str, Form()],
+                        who: Principal = Depends(principal)  # noqa: B008
                         ) -> RedirectResponse:
         staff(who)
         form_csrf(who, csrf_token)
         with db():
-            reports.set_narrative(state.ws, goal, round, text, now=state.clock())
+            try:
+                reports.set_narrative(state.ws, goal, round, text, now=state.clock())
+            except StrategistatusError as exc:  # no such goal, an empty text, a closed round
+                raise HTTPException(status_code=422, detail=str(exc)) from exc
             state.data_changed()
             state.audit(who, "narrative", f"{round}:{goal}")
         return RedirectResponse(f"/narratives?round={round}", status_code=303)
 
     # -- reports ------------------------------------------------------------------------------
     def generate(who: Principal, at: dt.date, round_name: str | None, fmt: str, lang: str) -> str:
+        check_day(at, ("body", "at"))
         if fmt not in reports.FORMATS or lang not in ("da", "en"):
             raise HTTPException(status_code=422, detail="format: md, html, docx or pdf; lang: da or en")
         paths = reports.write_reports(state.ws, out, at=at, round_name=round_name or None,
@@ -194,9 +219,8 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         return paths[0].name
 
     @app.post("/api/v1/reports", tags=["reports"])
-    def api_report(at: dt.date = Form(...), round: str = Form(""), format: str = Form("pdf"),  # noqa: A002, B008
-                   lang: str = Form("da"), who: Principal = Depends(csrf)) -> dict[str, str]:  # noqa: B008
-        staff(who)
+    def api_report(at: dt.date = Form(...), round: Annotated[Round, Form()] = "", format: Format = Form("pdf"),  # noqa: A002, B008
+                   lang: Lang = Form("da"), who: Principal = Depends(staff_writing)) -> dict[str, str]:  # noqa: B008
         with db():
             name = generate(who, at, round, format, lang)
         return {"file": name, "url": f"/reports/files/{name}"}
@@ -210,7 +234,7 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
             "who": who})
 
     @app.post("/reports", include_in_schema=False)
-    def reports_post(at: dt.date = Form(...), round: str = Form(""), format: str = Form("pdf"),  # noqa: A002, B008
+    def reports_post(at: dt.date = Form(...), round: Annotated[Round, Form()] = "", format: str = Form("pdf"),  # noqa: A002, B008
                      lang: str = Form("da"), csrf_token: str = Form(...),
                      who: Principal = Depends(principal)) -> RedirectResponse:  # noqa: B008
         staff(who)
