@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -110,8 +109,6 @@ def test_one_report_per_school(small, tmp_path):
     assert paths[0].name == "status-2018-01-31-skole-280001-da.md"
     assert "Skolens tal: Vodskov Skole." in paths[0].read_text(encoding="utf-8")
 
-
-_ = shutil
 
 
 def _pupils_and_devices(ws, tmp_path, counts: dict[str, tuple[int, int]]) -> None:

@@ -15,7 +15,6 @@ from . import (
     import_cmd,
     init_cmd,
     override_cmd,
-    pending,
     report_cmd,
     serve_cmd,
     status_cmd,
@@ -40,7 +39,6 @@ report_cmd.register(app)
 serve_cmd.register(app)
 users_cmd.register(app)
 audit_cmd.register(app)
-pending.register(app)
 
 
 def main() -> None:

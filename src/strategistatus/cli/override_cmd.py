@@ -36,23 +36,23 @@ def set_(goal: str, status: Annotated[str, typer.Argument(help=", ".join(ORDER))
         raise typer.BadParameter(f"status must be one of {', '.join(ORDER)}")
     if not reason.strip():
         raise typer.BadParameter("a reason is required")
-    ws = find_workspace(workspace)
-    _goal(ws, goal)
-    with ws.open_store() as store:
-        store.set_override(goal, status, reason=reason.strip(), user=getpass.getuser(),
-                           now=dt.datetime.now())
+    _store_override(workspace, goal, status, reason)
     console.print(f"Goal {goal}: status set to {status}.")
 
 
 @app.command("clear")
 def clear(goal: str, reason: ReasonOption, workspace: WorkspaceOption = Path(".")) -> None:
     """Go back to GOAL's computed status."""
+    _store_override(workspace, goal, None, reason)
+    console.print(f"Goal {goal}: the computed status holds again.")
+
+
+def _store_override(workspace: Path, goal: str, status: str | None, reason: str) -> None:
     ws = find_workspace(workspace)
     _goal(ws, goal)
     with ws.open_store() as store:
-        store.set_override(goal, None, reason=reason.strip(), user=getpass.getuser(),
+        store.set_override(goal, status, reason=reason.strip(), user=getpass.getuser(),
                            now=dt.datetime.now())
-    console.print(f"Goal {goal}: the computed status holds again.")
 
 
 @app.command("list")

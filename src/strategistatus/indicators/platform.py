@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import ibis
 
 from .base import Context, Definition, flow_period, register, roster_at, units
@@ -61,4 +59,3 @@ register(Definition("course_copies", "count", course_copies,
                     first_date=_first("course_copies", "copied")))
 register(Definition("share_shared", "ratio", share_shared, grades=True, periods=("year",),
                     first_date=_first("courses", "created")))
-_ = dt

@@ -69,8 +69,7 @@ def write_reports(ws: Workspace, out: Path, *, at: dt.date | None, round_name: s
                   formats: tuple[str, ...], langs: tuple[Lang, ...], audience: Audience = "committee",
                   schools: tuple[str | None, ...] = (None,)) -> list[Path]:
     """Write the report files; returns their paths."""
-    for fmt in formats:
-        renderer(fmt)  # fail early on an unknown format
+    renderers = {fmt: renderer(fmt) for fmt in formats}  # fails early on an unknown format
     strategy = load_strategy(ws.strategy_path)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -87,7 +86,7 @@ def write_reports(ws: Workspace, out: Path, *, at: dt.date | None, round_name: s
                               round_name=round_name, narratives=narratives, previous=previous)
                 for fmt in formats:
                     path = out / f"{stem}-{lang}.{fmt}"
-                    path.write_bytes(renderer(fmt).render(model))
+                    path.write_bytes(renderers[fmt].render(model))
                     written.append(path)
     return written
 

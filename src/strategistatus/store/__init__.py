@@ -151,12 +151,9 @@ class Store:
         """Each dataset's row count and the time of its latest import."""
         from strategistatus.sources.registry import DATASETS
 
-        out = []
-        for name in DATASETS:
-            last = self.con.execute("SELECT max(imported_at) FROM import_batches WHERE dataset = "
-                                    f"{lit(name)}").fetchone()
-            out.append((name, self.count(name), last[0] if last else None))
-        return out
+        last = dict(self.con.execute("SELECT dataset, max(imported_at) FROM import_batches "
+                                     "GROUP BY dataset").fetchall())
+        return [(name, self.count(name), last.get(name)) for name in DATASETS]
 
     def parse_cells(self, column: Column, cells: list[str | None], *, locale: str | None = None
                     ) -> list[tuple[Any, str | None]]:
