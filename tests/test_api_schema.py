@@ -12,9 +12,8 @@ c) with wrong credentials: a made-up session cookie is no session (as b), and a 
 Then a few hostile inputs that 25 generated cases rarely reach (NUL characters, dates at the
 ends of the calendar, long names), which must not be server errors either.
 
-Note: the schema documents no response models (the 200 answers are "any object"), no
-security scheme and no 401/403/404 answers; so the conformance check of (a) checks little
-beyond the 422 answers, and (b) and (c) check the credentials themselves.
+Every operation documents its 200 answer's model (strategistatus.web.models, unknown keys
+refused) and its error answers, so (a) checks each answer's whole shape.
 """
 
 from __future__ import annotations

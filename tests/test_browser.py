@@ -179,8 +179,12 @@ def test_leader_navigates_overview_goal_own_school_and_signs_out(web: Watched) -
     expect(page.get_by_role("heading", level=1)).to_have_text("Vodskov Skole")
     captions = page.locator("caption")
     expect(captions).to_have_text(["Skolens indikatorer og kommunens",
+                                   "Elever i 0.-7. klasse med kommunal enhed: pr. klassetrin",
+                                   "Elevplaner på MinUddannelse: pr. klassetrin",
                                    "Forbrug i forhold til budget, år til dato",
-                                   "Resultater 2016/17 med kommunens gennemsnit"])
+                                   "Resultater 2016/17 med kommunens gennemsnit",
+                                   "Enheder der skal udskiftes de kommende år"])
+    expect(page.get_by_role("heading", name="Enheder", exact=True)).to_be_visible()
     finances = page.get_by_role("table", name="Forbrug i forhold til budget, år til dato")
     expect(finances.get_by_role("row").nth(1)).to_contain_text("it")
     expect(finances.get_by_role("row").nth(1)).to_contain_text("10.000")
@@ -188,6 +192,18 @@ def test_leader_navigates_overview_goal_own_school_and_signs_out(web: Watched) -
     expect(results).to_contain_text("nationale test dansk læsning")
     expect(results).to_contain_text("61,5")
     web.shot("06-school-leader")
+
+    # English, chosen once, follows the user from page to page
+    nav(page).get_by_role("link", name="English").click()
+    expect(page.get_by_role("table", name="Spending against budget, year to date")
+           ).to_contain_text("10,000")
+    menu = page.get_by_role("navigation", name="Main menu")
+    menu.get_by_role("link", name="Overview").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Status of the goals of the IT and digitalisation strategy")
+    web.shot("06b-overview-english")
+    menu.get_by_role("link", name="Dansk").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(OVERVIEW_H1)
 
     nav(page).get_by_role("button", name="Log ud (lea)").click()
     page.wait_for_url(web.base_url + "/")

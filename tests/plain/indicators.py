@@ -15,6 +15,8 @@ The rules followed, from docs/indicators.md:
 * A listed period in which the indicator has no unit at all is shown as one row (no school,
   no grade, not excepted): 0 for a count, 0/0 and no value for a share. Per municipality (no
   school or grade in ``by``) a period whose units are all excepted gets that row too.
+  Without any dimension in ``by``, a count with no unit is 0 (one row) when the dataset has
+  data at all (a first day), and no figure when it is empty.
 * ``digital_individual_plans`` leaves out plans for school years after D's.
 * Measured at a date (rosters, devices, trained leaders): evaluated at each period's (cut) end;
   without a period in ``by`` at D. The roster at a date is the latest snapshot on or before
@@ -371,6 +373,8 @@ def figures(data: Data, indicator: str, at: dt.date, by: tuple[str, ...]) -> dic
         # whose units are all excepted gets its judged (empty) row
         if p.label not in seen or (whole and p.label not in judged):
             sums[(p.label, None, None, False)] = [0, 0]
+    if spec.measure == "count" and not by and not judged and first_day(data, spec) is not None:
+        sums[(None, None, None, False)] = [0, 0]  # nothing counted, where there is data: 0
     running = {p.label for p in listed if p.running}
     out: dict[Key, Figure] = {}
     for key, (num, den) in sums.items():

@@ -120,6 +120,9 @@ def compute(ctx: Context, indicator: Any, *, by: tuple[str, ...] = ()) -> Result
     records = agg.to_pyarrow().to_pylist()
     result.rows = _rows(records, d, result.periods, kind is not None,
                         whole="school" not in by and "grade" not in by)
+    if (d.measure == "count" and not by and not any(not r.excepted for r in result.rows)
+            and _first_day(ctx, d) is not None):  # none counted where there is data: 0
+        result.rows.append(Row(None, None, None, 0, None, None))
     return result
 
 

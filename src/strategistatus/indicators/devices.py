@@ -87,3 +87,60 @@ register(Definition("devices_to_collect", "count", devices_to_collect, stock=Tru
 register(Definition("staff_devices", "ratio", staff_devices, stock=True,
                     first_date=_first_snapshot("staff")))
 register(Definition("devices_due", "count", devices_due, stock=True, first_date=_first_issue))
+
+
+
+def _shift(day: dt.date, years: int) -> dt.date:
+    """The same date ``years`` later (or earlier); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def replacement_forecast(ctx: Context, indicator, years_ahead: int = 4) -> list[dict]:  # noqa: ANN001
+    """Active municipality devices falling due for replacement, with their purchase price
+    (price_dkk) as the cost of replacing them like for like.
+
+    Row 0 is the devices already overdue at ``ctx.at``; row n (1..years_ahead) the devices
+    that reach the replacement age within n years of ``ctx.at`` but not within n-1 years;
+    ``until`` is that row's last day. Devices without a price are counted in ``unpriced``
+    (and add nothing to the cost). ``ctx.school`` limits it to one school."""
+    import ibis
+
+    age = replacement_years(indicator)
+    d = active_devices(ctx, ctx.at)
+    if ctx.school is not None:
+        d = d.filter(d.school_id == ctx.school)
+    d = d.filter(d.purchased.notnull())
+    edges = [_shift(ctx.at, n - age) for n in range(years_ahead + 1)]  # bought before: due by
+    parts = []
+    for n, high in enumerate(edges):
+        part = d.filter(d.purchased < high) if n == 0 else d.filter(
+            d.purchased >= edges[n - 1], d.purchased < high)
+        parts.append(part.aggregate(devices=part.count(), cost=part.price_dkk.sum(),
+                                    unpriced=part.price_dkk.isnull().sum().cast("int64"))
+                     .mutate(step=ibis.literal(n)))
+    records = sorted(ibis.union(*parts).to_pyarrow().to_pylist(), key=lambda r: r["step"])
+    return [{"step": r["step"], "until": _shift(ctx.at, r["step"]).isoformat(),
+             "devices": int(r["devices"] or 0), "cost": float(r["cost"] or 0),
+             "unpriced": int(r["unpriced"] or 0)} for r in records]
+
+
+def devices_list(ctx: Context, indicator, which: str) -> list[dict]:  # noqa: ANN001
+    """The devices behind ``devices_to_collect`` or ``devices_due`` at ``ctx.at`` (one
+    school's with ``ctx.school``): id, kind, model and dates, never the holder."""
+    day = ctx.at
+    if which == "to_collect":
+        d = active_devices(ctx, day, holder_kind="elev")
+        roster = roster_at(ctx, "pupils", day).select(pupil="pupil")
+        d = d.anti_join(roster, d.holder == roster.pupil)
+    else:
+        d = active_devices(ctx, day)
+        d = d.filter(d.purchased < due_date(day, replacement_years(indicator)))
+    if ctx.school is not None:
+        d = d.filter(d.school_id == ctx.school)
+    d = d.select("device_id", "kind", "model", "holder_kind", "school_id", "purchased",
+                 "issued", "price_dkk").order_by("purchased", "issued", "device_id")
+    return [{**r, "purchased": r["purchased"].isoformat() if r["purchased"] else None,
+             "issued": r["issued"].isoformat()} for r in d.to_pyarrow().to_pylist()]

@@ -29,8 +29,11 @@ from pydantic import BaseModel
 from strategistatus.strategy import load_strategy
 from strategistatus.workspace import Workspace
 
-from . import contexts
+from . import contexts, present
+from . import models as m
 from .inputs import Text, check_day
+from .language import LANG_COOKIE, chosen, request_lang, words
+from .limits import BodyLimit, session_cookie
 from .principal import PUBLIC, Principal
 
 SESSION_COOKIE = "strategistatus_session"
@@ -97,19 +100,25 @@ class State:
     def forget_session(self, token: str) -> None:
         self._sessions.pop(token, None)
 
+    def forget_sessions_of(self, user_id: int) -> None:
+        """Drop a user's sessions from the cache (after disabling them: at once)."""
+        for token, (_, session) in list(self._sessions.items()):
+            if session and session.get("user_id") == user_id:
+                self._sessions.pop(token, None)
+
     def sessions(self) -> Any:
         from .security import SessionService
 
         return SessionService(self.store)
 
     def audit(self, principal: Principal, action: str, obj: str | None = None,
-              school_id: str | None = None) -> None:
+              school_id: str | None = None, detail: str | None = None) -> None:
         """Write an audit entry (the caller holds the lock). Views of school detail are
         many: they are written in one transaction at most a second later (or at shutdown)."""
         entry = (self.clock(), principal.name, action, obj, school_id)
         if action != "view_school":
             self.flush_audit()
-            self.store.accounts.audit(*entry)
+            self.store.accounts.audit(*entry, detail)
             return
         self._pending_audit.append(entry)
         if len(self._pending_audit) >= 200 or entry[0] - self._pending_audit[0][0] >= AUDIT_DELAY:
@@ -141,13 +150,35 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     app = FastAPI(title="strategistatus", version="1", openapi_url="/api/v1/openapi.json",
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.s = state
-    templates = Jinja2Templates(directory=str(files("strategistatus.web").joinpath("templates")))
+    app.state.default_lang = ws.settings.language
+    templates = Jinja2Templates(directory=str(files("strategistatus.web").joinpath("templates")),
+                                context_processors=[words])
+    present.install(templates.env)
     app.mount("/static", StaticFiles(directory=str(files("strategistatus.web").joinpath("static"))),
               name="static")
+
+    def may_upload(scope: dict[str, Any]) -> tuple[int, str] | None:
+        session = state.cached_session(session_cookie(scope, SESSION_COOKIE) or "")
+        if session is None:
+            return 401, "sign in to import files"
+        return None if session["role"] in ("admin", "central") else (403, "not allowed")
+
+    def refusal(scope: dict[str, Any], status: int, detail: str) -> Response:
+        if scope["path"].startswith("/api/"):
+            return JSONResponse({"detail": detail}, status_code=status)
+        return templates.TemplateResponse(Request(scope), "error.html", {
+            "page": {"status": status, "detail": detail}, "who": PUBLIC},
+            status_code=status)
+
+    app.add_middleware(BodyLimit, upload_limit=lambda: state.ws.settings.upload_limit_mb << 20,
+                       gate=may_upload, refusal=refusal)  # inside the headers middleware below
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
         response = await call_next(request)
+        if (lang := chosen(request)) and not request.url.path.startswith("/api/"):
+            response.set_cookie(LANG_COOKIE, lang, samesite="lax", max_age=365 * 24 * 3600,
+                                secure=request.url.scheme == "https")
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
@@ -197,7 +228,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         return templates.TemplateResponse(request, name, {"page": ctx, "who": who})
 
     # -- API ----------------------------------------------------------------------------------
-    @app.post("/api/v1/session", tags=["session"])
+    @app.post("/api/v1/session", tags=["session"], response_model=None,
+              responses=m.documented(m.SessionStarted, 401))
     def api_sign_in(body: SignIn, request: Request, response: Response) -> dict[str, Any]:
         with db():
             result = state.sessions().sign_in(body.name, body.password, _ip(request), state.clock())
@@ -207,7 +239,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         _set_session_cookie(response, request, token)
         return {"name": body.name, "csrf_token": csrf_token}
 
-    @app.delete("/api/v1/session", tags=["session"])
+    @app.delete("/api/v1/session", tags=["session"], response_model=None,
+                responses=m.documented(m.SessionEnded, 401, 403))
     def api_sign_out(request: Request, response: Response,
                      who: Principal = Depends(signed_in)) -> dict[str, bool]:  # noqa: B008
         token = request.cookies.get(SESSION_COOKIE, "")
@@ -217,26 +250,30 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         response.delete_cookie(SESSION_COOKIE)
         return {"signed_out": True}
 
-    @app.get("/api/v1/overview", tags=["pages"])
+    @app.get("/api/v1/overview", tags=["pages"], response_model=None,
+             responses=m.documented(m.Overview))
     async def api_overview(at: dt.date | None = None, lang: str = "da",
                      who: Principal = Depends(principal)) -> JSONResponse:  # noqa: B008
         with db():
             return _json(contexts.overview(state, who, at_of(at), _lang(lang)))
 
-    @app.get("/api/v1/goals/{goal_id}", tags=["pages"])
+    @app.get("/api/v1/goals/{goal_id}", tags=["pages"], response_model=None,
+             responses=m.documented(m.GoalPage, 404))
     async def api_goal(goal_id: str, at: dt.date | None = None, lang: str = "da",
                  who: Principal = Depends(principal)) -> JSONResponse:  # noqa: B008
         with db():
             return _json(contexts.goal(state, who, goal_id, at_of(at), _lang(lang)))
 
-    @app.get("/api/v1/schools", tags=["pages"])
+    @app.get("/api/v1/schools", tags=["pages"], response_model=None,
+             responses=m.documented(m.SchoolList))
     async def api_schools(who: Principal = Depends(principal)) -> list[dict[str, Any]]:  # noqa: B008
         with db():
             names = state.school_names()
         return [{"school_id": k, "name": v, "detail": who.may_see_school(k)}
                 for k, v in sorted(names.items(), key=lambda kv: kv[1])]
 
-    @app.get("/api/v1/schools/{school_id}", tags=["pages"])
+    @app.get("/api/v1/schools/{school_id}", tags=["pages"], response_model=None,
+             responses=m.documented(m.SchoolPage, 404))
     async def api_school(school_id: str, at: dt.date | None = None, lang: str = "da",
                    who: Principal = Depends(school_viewer)) -> JSONResponse:  # noqa: B008
         with db():
@@ -246,24 +283,25 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     # -- pages --------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def home(request: Request, at: dt.date | None = None, lang: str = "da",
+    async def home(request: Request, at: dt.date | None = None, lang: str | None = None,
              who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         with db():
-            ctx = contexts.overview(state, who, at_of(at), _lang(lang))
+            ctx = contexts.overview(state, who, at_of(at), request_lang(request))
         return page(request, "overview.html", ctx, who)
 
     @app.get("/goals/{goal_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def goal_page(goal_id: str, request: Request, at: dt.date | None = None, lang: str = "da",
+    async def goal_page(goal_id: str, request: Request, at: dt.date | None = None,
+                        lang: str | None = None,
                   who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         with db():
-            ctx = contexts.goal(state, who, goal_id, at_of(at), _lang(lang))
+            ctx = contexts.goal(state, who, goal_id, at_of(at), request_lang(request))
         return page(request, "goal.html", ctx, who)
 
     @app.get("/schools/{school_id}", response_class=HTMLResponse, include_in_schema=False)
     async def school_page(school_id: str, request: Request, at: dt.date | None = None,
-                    lang: str = "da", who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
+                    lang: str | None = None, who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         with db():
-            ctx = contexts.school(state, who, school_id, at_of(at), _lang(lang))
+            ctx = contexts.school(state, who, school_id, at_of(at), request_lang(request))
             state.audit(who, "view_school", f"page:{school_id}", school_id)
         return page(request, "school.html", ctx, who)
 
@@ -271,7 +309,7 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     def sign_in_form(request: Request, error: str | None = None) -> HTMLResponse:
         token = secrets.token_urlsafe(24)
         response = templates.TemplateResponse(request, "sign_in.html", {
-            "page": {"lang": "da", "error": error, "form_token": token}, "who": PUBLIC})
+            "page": {"error": error, "form_token": token}, "who": PUBLIC})
         response.set_cookie(PRESESSION_COOKIE, token, httponly=True, samesite="lax",
                             secure=request.url.scheme == "https")
         return response
@@ -292,7 +330,7 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         return response
 
     @app.post("/sign-out", include_in_schema=False)
-    def sign_out_post(request: Request, csrf_token: str = Form(...),
+    def sign_out_post(request: Request, csrf_token: str = Form(""),
                       who: Principal = Depends(principal)) -> Response:  # noqa: B008
         if who.signed_in:
             if not who.csrf or not secrets.compare_digest(csrf_token, who.csrf):
@@ -308,6 +346,9 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     from .operations import add_operations
 
     add_operations(app, state, templates, principal, csrf, db)
+    from .users import add_users
+
+    add_users(app, state, templates, principal, csrf, db)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -321,7 +362,7 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return templates.TemplateResponse(request, "error.html", {
-            "page": {"lang": "da", "status": exc.status_code, "detail": exc.detail},
+            "page": {"status": exc.status_code, "detail": exc.detail},
             "who": PUBLIC}, status_code=exc.status_code)
 
     return app

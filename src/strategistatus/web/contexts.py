@@ -13,7 +13,12 @@ from strategistatus.indicators.periods import school_year_of
 from strategistatus.report.words import MARK, STATUS, number, percent
 from strategistatus.status import evaluate
 
+from .disclosure import public_goal, public_overview
 from .principal import Principal
+from .school_devices import school_devices
+
+STAFF_VIEW = Principal("central", "public view")
+"""Whose figures the public's are made from (then small numbers are hidden)."""
 
 
 def _indicator_row(i: Any, title: str, lang: str) -> dict[str, Any]:
@@ -24,11 +29,14 @@ def _indicator_row(i: Any, title: str, lang: str) -> dict[str, Any]:
             "unit": i.unit, "period": i.period, "numerator": i.numerator,
             "denominator": i.denominator, "target": i.target,
             "deadline": i.deadline.isoformat() if i.deadline else None,
-            "done": i.done.isoformat() if i.done else None}
+            "done": i.done.isoformat() if i.done else None, "suppressed": False}
 
 
 def overview(state: Any, principal: Principal, at: dt.date, lang: str = "da") -> dict[str, Any]:
-    """Every goal and indicator for the municipality (the same for every role)."""
+    """Every goal and indicator for the municipality; for the public, small numbers hidden."""
+    if not principal.signed_in:
+        return state.memo(("overview", "public", at, lang),
+                          lambda: public_overview(overview(state, STAFF_VIEW, at, lang)))
     return state.memo(("overview", at, lang), lambda: _overview(state, at, lang))
 
 
@@ -36,11 +44,37 @@ def _overview(state: Any, at: dt.date, lang: str) -> dict[str, Any]:
     strategy = state.strategy
     titles = {ind.id: ind.title.get(lang) for _, ind in strategy.indicators()}
     goals = evaluate(state.store, strategy, at)
+    trends = state.memo(("trends", at), lambda: _trends(state, at))
     return {"at": at.isoformat(), "lang": lang, "goals": [
         {"id": g.goal, "number": g.number, "title": strategy.goal(g.goal).title.get(lang),
          "status": g.status, "mark": MARK[g.status], "status_label": STATUS[lang][g.status],
-         "indicators": [_indicator_row(i, titles[i.indicator], lang) for i in g.indicators]}
+         "indicators": [_indicator_row(i, titles[i.indicator], lang)
+                        | {"trend": trends.get(i.indicator, []),
+                           "targets": _targets(strategy.indicator(i.indicator))}
+                        for i in g.indicators]}
         for g in goals]}
+
+
+def _trends(state: Any, at: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """Every indicator's municipal value per school year up to ``at`` (decided exceptions
+    left out); the last year is marked running when ``at`` falls inside it."""
+    ctx = Context(state.store.table, at)
+    out = {}
+    for _, indicator in state.strategy.indicators():
+        d = REGISTRY[indicator.id]
+        if d.units is None or "school_year" not in d.periods:
+            continue
+        rows = compute(ctx, indicator, by=("school_year",)).rows
+        out[indicator.id] = [{"period": r.period, "value": r.value, "running": r.running,
+                              "numerator": r.numerator, "denominator": r.denominator,
+                              "suppressed": False}
+                             for r in rows if not r.excepted]
+    return out
+
+
+def _targets(indicator: Any) -> list[dict[str, Any]]:
+    return [{"value": t.value, "deadline": t.deadline.isoformat() if t.deadline else None}
+            for t in indicator.targets if t.value is not None]
 
 
 def goal(state: Any, principal: Principal, goal_id: str, at: dt.date, lang: str = "da"
@@ -48,6 +82,9 @@ def goal(state: Any, principal: Principal, goal_id: str, at: dt.date, lang: str 
     strategy = state.strategy
     if goal_id not in [g.id for g in strategy.goals]:
         raise HTTPException(status_code=404, detail="no such goal")
+    if not principal.signed_in:
+        return state.memo(("goal", "public", goal_id, at, lang),
+                          lambda: public_goal(goal(state, STAFF_VIEW, goal_id, at, lang)))
     shared = state.memo(("goal", goal_id, at, lang), lambda: _goal(state, goal_id, at, lang))
     rows = [{**row, "per_school": [s for s in row["per_school"] if principal.signed_in
                                    and principal.may_see_school(s["school_id"])]}
@@ -57,19 +94,16 @@ def goal(state: Any, principal: Principal, goal_id: str, at: dt.date, lang: str 
 
 def _goal(state: Any, goal_id: str, at: dt.date, lang: str) -> dict[str, Any]:
     strategy = state.strategy
-    page = next(g for g in _overview(state, at, lang)["goals"] if g["id"] == goal_id)
+    page = {**next(g for g in _overview(state, at, lang)["goals"] if g["id"] == goal_id),
+            "at": at.isoformat(), "lang": lang}
     schools = state.school_names()
     ctx = Context(state.store.table, at)
     for row in page["indicators"]:
         d = REGISTRY[row["id"]]
-        row["trend"], row["per_school"] = [], []
+        row["per_school"], row["per_grade"] = [], _per_grade(ctx, strategy, row["id"])
         if d.units is None:
             continue
         indicator = strategy.indicator(row["id"])
-        if "school_year" in d.periods:
-            trend = compute(ctx, indicator, by=("school_year",))
-            row["trend"] = [{"period": r.period, "value": r.value} for r in trend.rows
-                            if not r.excepted]
         if d.schools:
             try:
                 per = compute(ctx, indicator, by=("school",))
@@ -106,10 +140,23 @@ def _school(state: Any, school_id: str, names: dict[str, str], at: dt.date, lang
             row["municipality"] = m.value
             row["municipality_shown"] = (number(m.value, lang) if m.unit == "count"
                                          else percent(m.value, lang)) if m.value is not None else None
+            row["per_grade"] = _per_grade(Context(state.store.table, at, school_id), strategy,
+                                          i.indicator)
             rows.append(row)
     return {"at": at.isoformat(), "lang": lang, "school_id": school_id, "name": names[school_id],
             "indicators": rows, "finances": _finances(state, school_id, at),
-            "results": _results(state, school_id, at)}
+            "results": _results(state, school_id, at),
+            "devices": school_devices(state, school_id, at)}
+
+
+def _per_grade(ctx: Context, strategy: Any, indicator_id: str) -> list[dict[str, Any]]:
+    """The indicator at ``ctx.at`` per grade (drill-down), decided exceptions marked."""
+    if REGISTRY[indicator_id].units is None or not REGISTRY[indicator_id].grades:
+        return []
+    rows = compute(ctx, strategy.indicator(indicator_id), by=("grade",)).rows
+    return [{"grade": r.grade, "value": r.value, "numerator": r.numerator,
+             "denominator": r.denominator, "excepted": r.excepted, "suppressed": False}
+            for r in sorted(rows, key=lambda r: -1 if r.grade is None else r.grade)]
 
 
 def _finances(state: Any, school_id: str, at: dt.date) -> list[dict[str, Any]]:
@@ -137,7 +184,7 @@ def _results(state: Any, school_id: str, at: dt.date) -> list[dict[str, Any]]:
     latest = max(row["school_year"] for row in rows)
     town = r.filter(r.school_year == latest)
     avg = town.group_by("measure", "grade").aggregate(
-        average=(town.value * town.pupils).sum() / town.pupils.sum())
+        average=(town.value * town.pupils).sum() / town.pupils.sum().nullif(0))  # 0 pupils: none
     averages = {(a["measure"], a["grade"]): a["average"] for a in avg.to_pyarrow().to_pylist()}
     return [{"school_year": latest, "measure": row["measure"], "grade": row["grade"],
              "value": row["value"], "pupils": row["pupils"],

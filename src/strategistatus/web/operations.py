@@ -24,7 +24,9 @@ from strategistatus.importer import import_files
 from strategistatus.report import service as reports
 from strategistatus.sources.registry import DATASETS
 
+from . import models as m
 from .inputs import Text, check_day
+from .language import request_lang
 from .principal import Principal
 
 STAFF = ("admin", "central")
@@ -51,17 +53,15 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
     uploads = state.ws.root / "uploads"
     out = state.ws.root / "reports"
 
-    def staff(who: Principal) -> None:
-        who.require_role(*STAFF)
-
     def staff_reading(who: Principal = Depends(principal)) -> Principal:  # noqa: B008
-        """Checked before any parameter is read: 401/403, never 422, to others."""
-        staff(who)
+        """Checked before any parameter is read: 401/403, never 422, to others (the pages'
+        forms check their CSRF token field after it, in the handler)."""
+        who.require_role(*STAFF)
         return who
 
     def staff_writing(who: Principal = Depends(csrf)) -> Principal:  # noqa: B008
         """The CSRF token, then the role; before any parameter or form field is read."""
-        staff(who)
+        who.require_role(*STAFF)
         return who
 
     def form_csrf(who: Principal, token: str) -> None:
@@ -116,60 +116,62 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         return result
 
     # -- imports ------------------------------------------------------------------------------
-    @app.post("/api/v1/imports", tags=["imports"])
+    @app.post("/api/v1/imports", tags=["imports"], response_model=None,
+              responses=m.documented(m.ImportResult, 401, 403, 413))
     def api_upload(dataset: Dataset = Form(...), file: UploadFile = File(...),  # noqa: B008
                    who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
         upload_id, _ = save_upload(dataset, file)
         with db():
             return run_import(who, upload_id, dry_run=True)
 
-    @app.post("/api/v1/imports/{upload_id}/confirm", tags=["imports"])
+    @app.post("/api/v1/imports/{upload_id}/confirm", tags=["imports"], response_model=None,
+              responses=m.documented(m.ImportResult, 401, 403, 404))
     def api_confirm(upload_id: str, who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
         with db():
             return run_import(who, upload_id, dry_run=False)
 
     @app.get("/imports", response_class=HTMLResponse, include_in_schema=False)
-    def imports_page(request: Request, who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
-        staff(who)
+    def imports_page(request: Request, who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
         return templates.TemplateResponse(request, "imports.html", {
-            "page": {"lang": "da", "datasets": list(DATASETS), "result": None}, "who": who})
+            "page": {"datasets": list(DATASETS), "result": None}, "who": who})
 
     @app.post("/imports", response_class=HTMLResponse, include_in_schema=False)
     def imports_post(request: Request, dataset: str = Form(...), csrf_token: str = Form(...),
                      file: UploadFile = File(...),  # noqa: B008
-                     who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
-        staff(who)
+                     who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
         form_csrf(who, csrf_token)
         upload_id, _ = save_upload(dataset, file)
         with db():
             result = run_import(who, upload_id, dry_run=True)
         return templates.TemplateResponse(request, "imports.html", {
-            "page": {"lang": "da", "datasets": list(DATASETS), "result": result}, "who": who})
+            "page": {"datasets": list(DATASETS), "result": result}, "who": who})
 
     @app.post("/imports/{upload_id}/confirm", response_class=HTMLResponse, include_in_schema=False)
     def imports_confirm(upload_id: str, request: Request, csrf_token: str = Form(...),
-                        who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
-        staff(who)
+                        who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
         form_csrf(who, csrf_token)
         with db():
             result = run_import(who, upload_id, dry_run=False)
         return templates.TemplateResponse(request, "imports.html", {
-            "page": {"lang": "da", "datasets": list(DATASETS), "result": result,
+            "page": {"datasets": list(DATASETS), "result": result,
                      "confirmed": True}, "who": who})
 
     # -- narratives ---------------------------------------------------------------------------
-    def narratives_ctx(round_name: str) -> dict[str, Any]:
+    def narratives_ctx(round_name: str, lang: str = "da") -> dict[str, Any]:
         texts = state.store.reports.current_narratives(round_name)
-        return {"lang": "da", "round": round_name, "goals": [
-            {"id": g.id, "number": g.number, "title": g.title.get("da"), "text": texts.get(g.id, "")}
+        return {"lang": lang, "round": round_name, "goals": [
+            {"id": g.id, "number": g.number, "title": g.title.get(lang), "text": texts.get(g.id, "")}
             for g in state.strategy.goals]}
 
-    @app.get("/api/v1/narratives", tags=["narratives"])
-    def api_narratives(round: Round, who: Principal = Depends(staff_reading)) -> dict[str, Any]:  # noqa: B008, A002
+    @app.get("/api/v1/narratives", tags=["narratives"], response_model=None,
+             responses=m.documented(m.Narratives, 401, 403))
+    def api_narratives(round: Round, lang: Lang = "da",  # noqa: A002
+                       who: Principal = Depends(staff_reading)) -> dict[str, Any]:  # noqa: B008
         with db():
-            return narratives_ctx(round)
+            return narratives_ctx(round, lang)
 
-    @app.put("/api/v1/narratives/{goal_id}", tags=["narratives"])
+    @app.put("/api/v1/narratives/{goal_id}", tags=["narratives"], response_model=None,
+             responses=m.documented(m.Narratives, 401, 403, 404, 409))
     def api_set_narrative(goal_id: str, round: Annotated[Round, Form()],  # noqa: A002
                           text: Annotated[Text, Form(pattern=r"\S")],
                           who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
@@ -185,19 +187,18 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
             return narratives_ctx(round)
 
     @app.get("/narratives", response_class=HTMLResponse, include_in_schema=False)
-    def narratives_page(request: Request, round: str = "", who: Principal = Depends(principal)  # noqa: B008, A002
+    def narratives_page(request: Request, round: str = "", who: Principal = Depends(staff_reading)  # noqa: B008, A002
                         ) -> HTMLResponse:
-        staff(who)
         with db():
-            ctx = narratives_ctx(round) if round else {"lang": "da", "round": "", "goals": []}
+            lang = request_lang(request)
+            ctx = narratives_ctx(round, lang) if round else {"lang": lang, "round": "", "goals": []}
         return templates.TemplateResponse(request, "narratives.html", {"page": ctx, "who": who})
 
     @app.post("/narratives", include_in_schema=False)
     def narratives_post(round: Annotated[Round, Form()], goal: Annotated[str, Form()],  # noqa: A002
                         text: Annotated[Text, Form()], csrf_token: Annotated[str, Form()],
-                        who: Principal = Depends(principal)  # noqa: B008
+                        who: Principal = Depends(staff_reading)  # noqa: B008
                         ) -> RedirectResponse:
-        staff(who)
         form_csrf(who, csrf_token)
         with db():
             try:
@@ -218,7 +219,8 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         state.audit(who, "report", paths[0].name)
         return paths[0].name
 
-    @app.post("/api/v1/reports", tags=["reports"])
+    @app.post("/api/v1/reports", tags=["reports"], response_model=None,
+              responses=m.documented(m.ReportMade, 401, 403))
     def api_report(at: dt.date = Form(...), round: Annotated[Round, Form()] = "", format: Format = Form("pdf"),  # noqa: A002, B008
                    lang: Lang = Form("da"), who: Principal = Depends(staff_writing)) -> dict[str, str]:  # noqa: B008
         with db():
@@ -226,26 +228,23 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         return {"file": name, "url": f"/reports/files/{name}"}
 
     @app.get("/reports", response_class=HTMLResponse, include_in_schema=False)
-    def reports_page(request: Request, who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
-        staff(who)
+    def reports_page(request: Request, who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
         files = sorted(p.name for p in out.glob("*") if _REPORT_NAME.match(p.name)) if out.exists() else []
         return templates.TemplateResponse(request, "reports.html", {
-            "page": {"lang": "da", "files": files, "at": state.clock().date().isoformat()},
+            "page": {"files": files, "at": state.clock().date().isoformat()},
             "who": who})
 
     @app.post("/reports", include_in_schema=False)
     def reports_post(at: dt.date = Form(...), round: Annotated[Round, Form()] = "", format: str = Form("pdf"),  # noqa: A002, B008
                      lang: str = Form("da"), csrf_token: str = Form(...),
-                     who: Principal = Depends(principal)) -> RedirectResponse:  # noqa: B008
-        staff(who)
+                     who: Principal = Depends(staff_reading)) -> RedirectResponse:  # noqa: B008
         form_csrf(who, csrf_token)
         with db():
             generate(who, at, round, format, lang)
         return RedirectResponse("/reports", status_code=303)
 
     @app.get("/reports/files/{name}", include_in_schema=False)
-    def report_file(name: str, who: Principal = Depends(principal)) -> FileResponse:  # noqa: B008
-        staff(who)
+    def report_file(name: str, who: Principal = Depends(staff_reading)) -> FileResponse:  # noqa: B008
         path = out / name
         if not _REPORT_NAME.match(name) or not path.is_file():
             raise HTTPException(status_code=404, detail="no such report")

@@ -1,5 +1,6 @@
 // Sortable tables: a click on a column header (a button, so the keyboard works too) sorts
-// the table's rows by that column; numbers in Danish format sort as numbers.
+// the table's rows by that column; a cell's data-sort (a plain number) sorts it when given,
+// otherwise numbers in Danish format sort as numbers.
 document.addEventListener("DOMContentLoaded", () => {
   for (const table of document.querySelectorAll("table.sortable")) {
     const heads = table.querySelectorAll("thead th");
@@ -16,7 +17,9 @@ document.addEventListener("DOMContentLoaded", () => {
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         const body = table.tBodies[0];
         const key = (row) => {
-          const text = row.cells[index].textContent.trim();
+          const cell = row.cells[index];
+          if (cell.dataset.sort) return parseFloat(cell.dataset.sort);
+          const text = cell.textContent.trim();
           const number = parseFloat(text.replace(/\./g, "").replace(",", ".").replace(/[^0-9.-]/g, ""));
           return Number.isNaN(number) ? text.toLowerCase() : number;
         };
