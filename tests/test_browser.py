@@ -245,6 +245,30 @@ def test_central_opens_another_school_from_the_goal_page(web: Watched) -> None:
     web.shot("09-school-central")
 
 
+def test_admin_adds_a_user_sees_the_password_once_and_the_user_signs_in(web: Watched) -> None:
+    page = web.page
+    sign_in_with_form(web, "anna")
+    nav(page).get_by_role("link", name="Brugere").click()
+    page.wait_for_url(web.base_url + "/users")
+    page.get_by_label("Brugernavn").fill("lise")
+    page.get_by_label("Rolle").select_option("leader")
+    page.get_by_label("Skole (kun skoleledere)").select_option("280002")
+    page.get_by_role("button", name="Opret bruger").click()
+    box = page.get_by_role("status")
+    expect(box).to_contain_text("Adgangskoden vises kun denne ene gang")
+    password = box.locator("code.password").inner_text()
+    assert len(password) >= 20
+    web.shot("10-users-created")
+    web.goto("/users")  # the list again: the password is not shown any more
+    expect(page.locator("code.password")).to_have_count(0)
+    expect(page.get_by_role("table")).to_contain_text("lise")
+
+    nav(page).get_by_role("button", name="Log ud (anna)").click()
+    sign_in_with_form(web, "lise", password)
+    expect(nav(page).get_by_role("link", name="Min skole")).to_have_attribute(
+        "href", "/schools/280002")
+
+
 # -- keyboard --------------------------------------------------------------------------------
 def _focused(page: Page) -> str:
     return page.evaluate("""() => {
@@ -297,6 +321,8 @@ A11Y_PAGES = {  # who: [(path, status)]
             ("/schools/280001", 200), ("/schools/280002", 404)],
     "carl": [("/goals/1", 200), ("/schools/280002", 200), ("/imports", 200),
              ("/narratives?round=januar%202018", 200), ("/reports", 200)],
+    "anna": [("/users", 200), ("/?lang=en", 200), ("/goals/1", 200), ("/schools/280001", 200),
+             ("/users", 200), ("/imports", 200)],  # the last five in English (the cookie)
 }
 
 

@@ -31,8 +31,9 @@ from strategistatus.workspace import Workspace
 
 from . import contexts, present
 from . import models as m
+from .headers import SecurityHeaders
 from .inputs import Text, check_day
-from .language import LANG_COOKIE, chosen, request_lang, words
+from .language import request_lang, words
 from .limits import BodyLimit, session_cookie
 from .principal import PUBLIC, Principal
 
@@ -40,9 +41,6 @@ SESSION_COOKIE = "strategistatus_session"
 PRESESSION_COOKIE = "strategistatus_form"
 SESSION_CACHE = dt.timedelta(seconds=5)
 AUDIT_DELAY = dt.timedelta(seconds=1)
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-
 
 @dataclass
 class State:
@@ -171,19 +169,9 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
             status_code=status)
 
     app.add_middleware(BodyLimit, upload_limit=lambda: state.ws.settings.upload_limit_mb << 20,
-                       gate=may_upload, refusal=refusal)  # inside the headers middleware below
+                       gate=may_upload, refusal=refusal)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
-        response = await call_next(request)
-        if (lang := chosen(request)) and not request.url.path.startswith("/api/"):
-            response.set_cookie(LANG_COOKIE, lang, samesite="lax", max_age=365 * 24 * 3600,
-                                secure=request.url.scheme == "https")
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        return response
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals too
 
     @contextmanager
     def db() -> Iterator[State]:
@@ -254,15 +242,19 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
              responses=m.documented(m.Overview))
     async def api_overview(at: dt.date | None = None, lang: str = "da",
                      who: Principal = Depends(principal)) -> JSONResponse:  # noqa: B008
+        day, lang = at_of(at), _lang(lang)
         with db():
-            return _json(contexts.overview(state, who, at_of(at), _lang(lang)))
+            return _cached_json(state, ("overview", who.signed_in, day, lang),
+                                lambda: contexts.overview(state, who, day, lang))
 
     @app.get("/api/v1/goals/{goal_id}", tags=["pages"], response_model=None,
              responses=m.documented(m.GoalPage, 404))
     async def api_goal(goal_id: str, at: dt.date | None = None, lang: str = "da",
                  who: Principal = Depends(principal)) -> JSONResponse:  # noqa: B008
+        day, lang = at_of(at), _lang(lang)
         with db():
-            return _json(contexts.goal(state, who, goal_id, at_of(at), _lang(lang)))
+            return _cached_json(state, ("goal", goal_id, who.view, day, lang),
+                                lambda: contexts.goal(state, who, goal_id, day, lang))
 
     @app.get("/api/v1/schools", tags=["pages"], response_model=None,
              responses=m.documented(m.SchoolList))
@@ -276,10 +268,12 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
              responses=m.documented(m.SchoolPage, 404))
     async def api_school(school_id: str, at: dt.date | None = None, lang: str = "da",
                    who: Principal = Depends(school_viewer)) -> JSONResponse:  # noqa: B008
+        day, lang = at_of(at), _lang(lang)
         with db():
-            ctx = contexts.school(state, who, school_id, at_of(at), _lang(lang))
+            answer = _cached_json(state, ("school", school_id, day, lang),
+                                  lambda: contexts.school(state, who, school_id, day, lang))
             state.audit(who, "view_school", f"api:{school_id}", school_id)
-        return _json(ctx)
+        return answer
 
     # -- pages --------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -368,9 +362,12 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     return app
 
 
-def _json(content: Any) -> JSONResponse:
-    """A JSON response made by the json module (the contexts are plain data already)."""
-    return JSONResponse(content)
+def _cached_json(state: State, key: tuple, make: Callable[[], Any]) -> Response:
+    """A page context's JSON, written once per data version and kept with the context (the
+    key names everything the answer depends on, the caller's view of the schools too)."""
+    body = state.memo(("json", *key), lambda: json.dumps(
+        make(), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8"))
+    return Response(body, media_type="application/json")
 
 
 def _ip(request: Request) -> str:

@@ -31,6 +31,16 @@ class Principal:
     def signed_in(self) -> bool:
         return self.role != "public"
 
+    @property
+    def view(self) -> tuple[str, ...]:
+        """What of the schools this principal sees: all, one school's, or aggregates only
+        (answers that depend on it are cached per view)."""
+        if self.role in ("admin", "central"):
+            return ("all",)
+        if self.role == "leader" and self.school_id:
+            return ("school", self.school_id)
+        return ("public",)
+
     def may_see_school(self, school_id: str) -> bool:
         if self.role in ("admin", "central"):
             return True
