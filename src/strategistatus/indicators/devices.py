@@ -34,10 +34,7 @@ def own_devices(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN20
 
 def devices_to_collect(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
     """Active municipality pupil devices whose holder is on no roster at the period's end."""
-    day = period.end
-    d = active_devices(ctx, day, holder_kind="elev")
-    roster = roster_at(ctx, "pupils", day).select(pupil="pupil")
-    left = d.anti_join(roster, d.holder == roster.pupil)
+    left = _to_collect(ctx, period.end)
     return left.select(**units(left.school_id, None, True))
 
 
@@ -56,17 +53,25 @@ def replacement_years(indicator) -> int:  # noqa: ANN001
 
 def due_date(day: dt.date, years: int) -> dt.date:
     """The purchase date before which a device is past its replacement age on ``day``."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+    return _shift(day, -years)
+
+
+def _to_collect(ctx: Context, day: dt.date):  # noqa: ANN202
+    """Active municipality pupil devices whose holder is on no pupil roster at ``day``."""
+    d = active_devices(ctx, day, holder_kind="elev")
+    roster = roster_at(ctx, "pupils", day).select(pupil="pupil")
+    return d.anti_join(roster, d.holder == roster.pupil)
+
+
+def _due(ctx: Context, indicator, day: dt.date):  # noqa: ANN001, ANN202
+    """Active municipality devices past their replacement age at ``day``."""
+    d = active_devices(ctx, day)
+    return d.filter(d.purchased < due_date(day, replacement_years(indicator)))
 
 
 def devices_due(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
     """Active municipality devices bought more than the replacement age before the end."""
-    day = period.end
-    d = active_devices(ctx, day)
-    d = d.filter(d.purchased < due_date(day, replacement_years(indicator)))
+    d = _due(ctx, indicator, period.end)
     return d.select(**units(d.school_id, None, True))
 
 
@@ -130,14 +135,7 @@ def replacement_forecast(ctx: Context, indicator, years_ahead: int = 4) -> list[
 def devices_list(ctx: Context, indicator, which: str) -> list[dict]:  # noqa: ANN001
     """The devices behind ``devices_to_collect`` or ``devices_due`` at ``ctx.at`` (one
     school's with ``ctx.school``): id, kind, model and dates, never the holder."""
-    day = ctx.at
-    if which == "to_collect":
-        d = active_devices(ctx, day, holder_kind="elev")
-        roster = roster_at(ctx, "pupils", day).select(pupil="pupil")
-        d = d.anti_join(roster, d.holder == roster.pupil)
-    else:
-        d = active_devices(ctx, day)
-        d = d.filter(d.purchased < due_date(day, replacement_years(indicator)))
+    d = _to_collect(ctx, ctx.at) if which == "to_collect" else _due(ctx, indicator, ctx.at)
     if ctx.school is not None:
         d = d.filter(d.school_id == ctx.school)
     d = d.select("device_id", "kind", "model", "holder_kind", "school_id", "purchased",

@@ -21,9 +21,15 @@ STAFF_VIEW = Principal("central", "public view")
 """Whose figures the public's are made from (then small numbers are hidden)."""
 
 
+def _shown(value: float | None, unit: str, lang: str) -> str | None:
+    """A value as the pages write it (4.492 or 96,8 %); None when there is none."""
+    if value is None:
+        return None
+    return number(value, lang) if unit == "count" else percent(value, lang)
+
+
 def _indicator_row(i: Any, title: str, lang: str) -> dict[str, Any]:
-    shown = (number(i.value, lang) if i.unit == "count" else percent(i.value, lang)
-             ) if i.value is not None else None
+    shown = _shown(i.value, i.unit, lang)
     return {"id": i.indicator, "title": title, "status": i.status, "mark": MARK[i.status],
             "status_label": STATUS[lang][i.status], "value": i.value, "shown": shown,
             "unit": i.unit, "period": i.period, "numerator": i.numerator,
@@ -130,6 +136,7 @@ def _school(state: Any, school_id: str, names: dict[str, str], at: dt.date, lang
     titles = {ind.id: ind.title.get(lang) for _, ind in strategy.indicators()}
     mine = evaluate(state.store, strategy, at, school=school_id)
     town = {i.indicator: i for g in evaluate(state.store, strategy, at) for i in g.indicators}
+    here = Context(state.store.table, at, school_id)
     rows = []
     for g in mine:
         for i in g.indicators:
@@ -138,10 +145,8 @@ def _school(state: Any, school_id: str, names: dict[str, str], at: dt.date, lang
             row = _indicator_row(i, titles[i.indicator], lang)
             m = town[i.indicator]
             row["municipality"] = m.value
-            row["municipality_shown"] = (number(m.value, lang) if m.unit == "count"
-                                         else percent(m.value, lang)) if m.value is not None else None
-            row["per_grade"] = _per_grade(Context(state.store.table, at, school_id), strategy,
-                                          i.indicator)
+            row["municipality_shown"] = _shown(m.value, m.unit, lang)
+            row["per_grade"] = _per_grade(here, strategy, i.indicator)
             rows.append(row)
     return {"at": at.isoformat(), "lang": lang, "school_id": school_id, "name": names[school_id],
             "indicators": rows, "finances": _finances(state, school_id, at),

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import HTTPException
+from starlette.requests import cookie_parser
 from starlette.responses import Response
 
 UPLOAD_PATHS = frozenset({"/imports", "/api/v1/imports"})
@@ -91,8 +92,5 @@ def session_cookie(scope: Scope, name: str) -> str | None:
     """The value of cookie ``name`` in the request's headers, without parsing the body."""
     for key, value in scope.get("headers", ()):
         if key == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                k, _, v = part.strip().partition("=")
-                if k == name:
-                    return v
+            return cookie_parser(value.decode("latin-1")).get(name)
     return None
