@@ -18,9 +18,10 @@ from pathlib import Path
 
 from .errors import InputError
 from .sources.csvfile import detect_dialect, utf8_path
+from .sources.filekind import file_kind
 from .sources.headers import Mapping, load_mapping, match_header
 from .sources.registry import dataset as get_dataset
-from .sources.xlsxfile import XlsxLimits, is_xlsx, read_xlsx
+from .sources.xlsxfile import XlsxLimits, read_xlsx
 from .store import CellProblem, FileChange, RawFile
 from .workspace import Workspace
 
@@ -81,7 +82,8 @@ def import_files(ws: Workspace, dataset_name: str, paths: list[Path], *, dry_run
     locale = locale or (the_mapping.locale if the_mapping else None)
     settings = ws.settings
     limits = XlsxLimits(max_entries=settings.xlsx_max_entries,
-                        max_unpacked_bytes=settings.xlsx_max_unpacked_mb << 20)
+                        max_unpacked_bytes=settings.xlsx_max_unpacked_mb << 20,
+                        max_cells=settings.xlsx_max_cells)
     report = ImportReport(dataset.name, dry_run)
     secret = ws.secret()
     with tempfile.TemporaryDirectory(prefix="strategistatus-") as tmp, ws.open_store() as store:
@@ -125,7 +127,7 @@ def _read(path: Path, dataset, mapping: Mapping | None, locale: str | None, shee
           limits: XlsxLimits, tmp: Path, report: ImportReport) -> RawFile:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    if is_xlsx(path):
+    if file_kind(path) == "xlsx":
         digest = sha256_of(path)
         header, rows = read_xlsx(path, limits, sheet or (mapping.sheet if mapping else None))
         names, ignored = match_header(header, dataset, mapping, path.name)

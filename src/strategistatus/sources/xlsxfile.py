@@ -27,6 +27,7 @@ class XlsxLimits:
     max_entries: int = 10_000
     max_unpacked_bytes: int = 1 << 30  # 1 GiB
     max_ratio: float = 200.0  # unpacked / packed, per entry
+    max_cells: int = 20_000_000  # rows times columns a sheet may span
 
 
 def is_xlsx(path: Path) -> bool:
