@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_WS ?= demo-ws
 
-.PHONY: install demo examples test lint bench clean
+.PHONY: install system-packages demo examples test lint bench clean
 
 $(BIN)/strategistatus: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,16 +22,22 @@ demo: install
 examples: install
 	$(BIN)/python examples/run_demo.py examples-ws
 
-## test: lint and the whole test suite
-test: install lint
+## system-packages: what the tests need from Debian (poppler, Pango, fonts, Chromium) and npm
+system-packages:
+	scripts/install-test-system-packages
+
+## test: the system packages, lint (ruff, mypy) and the whole test suite
+test: install system-packages lint
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/mypy src
 
 bench: install
 	$(BIN)/python benchmarks/import_speed.py
 	$(BIN)/python benchmarks/status_speed.py
+	$(BIN)/python benchmarks/hostile_workbooks.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_WS) examples-ws benchmarks/_work
+	rm -rf $(VENV) $(DEMO_WS) $(DEMO_WS)-exports examples-ws benchmarks/_work

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
+from leakscan import LogScan, Recorder, scan_temp, scan_tree
 from strategistatus.importer import ImportReport, import_files
 from strategistatus.workspace import Workspace, init_workspace
 
@@ -47,6 +50,34 @@ def rows(ws: Workspace, sql: str) -> list[tuple]:
 
 
 _skipped: list[str] = []
+# Every HTTP answer, CLI output and log line of the session, searched for CPR numbers
+RECORDER = Recorder()
+_STARTED = time.time()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _record_answers():
+    """Search every HTTP answer a test client gets (bodies and headers) and every log line."""
+    import logging
+
+    import httpx
+
+    send = httpx.Client.send
+
+    def recording_send(self, request, **kwargs):
+        response = send(self, request, **kwargs)
+        where = f"HTTP {request.method} {request.url.path}"
+        RECORDER.record(where, str(response.headers))
+        if not kwargs.get("stream"):
+            RECORDER.record(where, response.content)
+        return response
+
+    handler = LogScan(RECORDER)
+    logging.getLogger().addHandler(handler)
+    httpx.Client.send = recording_send  # type: ignore[method-assign]
+    yield
+    httpx.Client.send = send  # type: ignore[method-assign]
+    logging.getLogger().removeHandler(handler)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -54,10 +85,42 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _skipped.append(report.nodeid)
 
 
+def _expire_uploads(root: Path) -> int:
+    """As the server does an hour after a check: unconfirmed uploads go (a test may end
+    with an upload waiting to be confirmed, as a clerk may leave one)."""
+    from strategistatus.web.uploads import UploadArea
+    from strategistatus.workspace import find_workspace
+
+    expired = 0
+    for settings in root.rglob("strategistatus.toml"):
+        try:
+            ws = find_workspace(settings.parent)
+            keep = dt.timedelta(minutes=ws.settings.upload_keep_minutes)
+        except Exception:  # a workspace a test broke on purpose
+            continue
+        if (settings.parent / "uploads").is_dir():
+            area = UploadArea(settings.parent / "uploads", keep)
+            expired += len(area.sweep(now=dt.datetime.now() + keep + dt.timedelta(minutes=1)))
+    return expired
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """In CI (CI=true) a skipped test is a failure: whatever it needs must be installed."""
+    """In CI (CI=true) a skipped test is a failure: whatever it needs must be installed.
+    Then the leak scan (``leakscan``): a CPR number in anything the tests made fails the run."""
     import os
 
     if os.environ.get("CI") == "true" and _skipped:
         print(f"\nCI=true: {len(_skipped)} test(s) were skipped: {', '.join(_skipped[:10])}")
+        session.exitstatus = 1
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    basetemp = getattr(factory, "_basetemp", None)
+    findings = RECORDER.findings
+    if basetemp is not None:
+        print(f"\n{_expire_uploads(Path(basetemp))} unconfirmed uploads expired")
+        findings = scan_tree(Path(basetemp), findings)
+    scan_temp(Path(tempfile.gettempdir()), _STARTED, findings,
+              skip=("pytest-of-", "leakscan-", "hypothesis"))
+    print("\n" + findings.summary())
+    if findings.hits:
+        print("\n".join(findings.hits[:50]))
         session.exitstatus = 1

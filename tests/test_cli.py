@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import DATA
+from conftest import DATA, RECORDER
 
 EXE = shutil.which("strategistatus") or str(Path(sys.executable).parent / "strategistatus")
 
@@ -17,8 +17,10 @@ EXE = shutil.which("strategistatus") or str(Path(sys.executable).parent / "strat
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     env.pop("STRATEGISTATUS_WORKSPACE", None)
-    return subprocess.run([EXE, *args], capture_output=True, text=True, cwd=cwd, env=env,
+    done = subprocess.run([EXE, *args], capture_output=True, text=True, cwd=cwd, env=env,
                           timeout=120)
+    RECORDER.record(f"strategistatus {args[0] if args else ''}", done.stdout + done.stderr)
+    return done
 
 
 def test_init_import_check(tmp_path):

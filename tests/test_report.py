@@ -10,6 +10,7 @@ import pytest
 from conftest import run_import, write
 from strategistatus.errors import InputError
 from strategistatus.report import service
+from strategistatus.workspace import init_workspace
 
 SNAPSHOTS = Path(__file__).parent / "data" / "report"
 AT = dt.date(2018, 1, 31)
@@ -134,26 +135,29 @@ def _appendix(text: str) -> list[list[str]]:
     return [[c.strip().strip("*") for c in row[1:]] for row in rows[1:]]  # no header, no name
 
 
-def test_public_version_hides_small_counts_so_none_can_be_worked_out(ws, tmp_path):
-    from strategistatus.report.suppression import disclosed_cells, mask_table
-
+def test_public_version_has_the_municipalitys_figures_only_and_hides_small_ones(ws, tmp_path):
+    """The committee's appendix per school (43, 37, 32, 70 pupils) is not in the public
+    version, which shows the municipal figure as the committee's; a municipality where 2
+    pupils have a device gets that figure hidden."""
     true = {"280001": (40, 3), "280002": (25, 12), "280003": (2, 30), "280004": (50, 20)}
     _pupils_and_devices(ws, tmp_path, true)
-    committee = _appendix(_md(ws, tmp_path / "c", at=AT))
+    committee_text = _md(ws, tmp_path / "c", at=AT)
+    committee = _appendix(committee_text)
+    assert committee[:-1] == [[str(w), str(wo), str(w + wo)] for w, wo in true.values()]
     public_text = service.write_reports(ws, tmp_path / "p", formats=("md",), langs=("da",), at=AT,
                                         audience="public")[0].read_text(encoding="utf-8")
-    public = _appendix(public_text)
-    assert "<5: færre end 5 elever" in public_text
-    cells = [[w, wo] for w, wo in true.values()]
-    assert committee[:-1] == [[str(w), str(wo), str(w + wo)] for w, wo in true.values()]
-    hidden = {(i, j) for i, row in enumerate(public) for j, c in enumerate(row) if c == "<5"}
-    assert (0, 1) in hidden and (2, 0) in hidden  # the small cells themselves
-    for i, row in enumerate(public):  # what is shown is true
-        for j, c in enumerate(row):
-            if c != "<5":
-                assert c == committee[i][j]
-    published = mask_table(cells, hidden, threshold=5)
-    assert disclosed_cells(published) == set()  # solving the published table reveals nothing
+    assert "pr. skole" not in public_text.split("Offentlig udgave", 1)[1].split("\n", 1)[1]
+    assert "Vodskov" not in public_text and "Skole 280003" not in public_text
+    headline = "Elever i 0.-7. klasse med kommunal enhed: 64,3 % (117 af 182)"
+    assert headline in committee_text and headline in public_text
+
+    tiny = init_workspace(tmp_path / "tiny")
+    (tmp_path / "t").mkdir()
+    _pupils_and_devices(tiny, tmp_path / "t", {"280001": (2, 30)})
+    text = service.write_reports(tiny, tmp_path / "tp", formats=("md",), langs=("da",), at=AT,
+                                 audience="public")[0].read_text(encoding="utf-8")
+    assert "Elever i 0.-7. klasse med kommunal enhed: skjult i den offentlige udgave" in text
+    assert "(2 af 32)" not in text and "6,3 %" not in text
 
 
 def test_docx_and_pdf_of_the_real_pipeline_carry_the_figures(small, tmp_path):

@@ -164,9 +164,9 @@ def test_import_check_with_errors_and_its_confirmation(client):
     csrf = sign_in(client, "carl")
     checked = check(ImportResult, upload(client, csrf, BAD))
     assert not checked["ok"] and checked["dry_run"] and checked["errors"]
-    refused = check(ImportResult, client.post(f"/api/v1/imports/{checked['upload_id']}/confirm",
-                                              headers={"X-CSRF-Token": csrf}))
-    assert not refused["ok"] and not refused["written"]
+    # a refused file is deleted at once: there is nothing left to confirm
+    check(Problem, client.post(f"/api/v1/imports/{checked['upload_id']}/confirm",
+                               headers={"X-CSRF-Token": csrf}), 404)
 
 
 def test_import_check_without_errors_then_confirmed(client):
@@ -188,9 +188,8 @@ def test_import_of_a_file_that_cannot_be_read(client):
     for text, name in (("", "forloeb.csv"), ("\x00\x01", "forloeb.xlsx")):
         checked = check(ImportResult, upload(client, csrf, text, name))
         assert not checked["ok"] and "read" not in checked and checked["errors"][0]["row"] is None
-        confirmed = check(ImportResult, client.post(
-            f"/api/v1/imports/{checked['upload_id']}/confirm", headers={"X-CSRF-Token": csrf}))
-        assert not confirmed["ok"] and "dry_run" not in confirmed
+        check(Problem, client.post(f"/api/v1/imports/{checked['upload_id']}/confirm",
+                                   headers={"X-CSRF-Token": csrf}), 404)  # deleted at once
 
 
 # -- narratives and reports -----------------------------------------------------------------

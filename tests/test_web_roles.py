@@ -33,6 +33,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/schools/{school_id}"): STAFF,  # B's detail: not for A's leader
     ("POST", "/api/v1/imports"): STAFF,
     ("POST", "/api/v1/imports/{upload_id}/confirm"): NOBODY,
+    ("DELETE", "/api/v1/imports/{upload_id}"): NOBODY,
     ("GET", "/api/v1/narratives"): STAFF,
     ("PUT", "/api/v1/narratives/{goal_id}"): STAFF,
     ("POST", "/api/v1/reports"): STAFF,
@@ -48,6 +49,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/imports"): STAFF,
     ("POST", "/imports"): STAFF,
     ("POST", "/imports/{upload_id}/confirm"): NOBODY,
+    ("POST", "/imports/{upload_id}/cancel"): NOBODY,
     ("GET", "/narratives"): STAFF,
     ("POST", "/narratives"): STAFF,
     ("GET", "/reports"): STAFF,

@@ -12,6 +12,16 @@ def mask_cpr(text: str) -> str:
     return _CPR.sub(r"\1-****", text)
 
 
+_UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069/\\]")
+
+
+def file_label(name: str) -> str:
+    """A file's name as it may be shown, logged and stored: CPR-shaped text masked, control
+    characters, direction overrides and path separators replaced, at most 200 characters."""
+    label = _UNSAFE_IN_NAME.sub("_", mask_cpr(name)).strip()
+    return label[:200] or "file"
+
+
 class StrategistatusError(Exception):
     """Base of the errors shown to users (exit code 1)."""
 

@@ -16,23 +16,28 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    municipality_code: int = Field(851, description="kommunenummer, e.g. 851 for Aalborg")
+    municipality_code: int = Field(default=851, description="kommunenummer, e.g. 851 for Aalborg")
     municipality_name: str = "Aalborg"
-    language: str = Field("da", pattern="^(da|en)$", description="default language")
-    memory_limit: str = Field("1GB", description="most memory the database engine may use")
-    xlsx_max_entries: int = Field(10_000, description="most parts an XLSX archive may have")
-    xlsx_max_unpacked_mb: int = Field(1024, description="most an XLSX file may unpack to (MB)")
-    xlsx_max_cells: int = Field(20_000_000, description="most cells a sheet may span "
+    language: str = Field(default="da", pattern="^(da|en)$", description="default language")
+    memory_limit: str = Field(default="1GB",
+                              description="most memory the database engine may use")
+    xlsx_max_entries: int = Field(default=10_000,
+                                  description="most parts an XLSX archive may have")
+    xlsx_max_unpacked_mb: int = Field(default=1024,
+                                      description="most an XLSX file may unpack to (MB)")
+    xlsx_max_cells: int = Field(default=20_000_000, description="most cells a sheet may span "
                                 "(rows times columns, counted from the cells actually used)")
-    upload_limit_mb: int = Field(50, description="largest file the import page accepts (MB)")
-    upload_keep_minutes: int = Field(60, ge=1, description="an upload that is checked but "
-                                     "not confirmed is deleted after this many minutes")
+    upload_limit_mb: int = Field(default=50,
+                                 description="largest file the import page accepts (MB)")
+    upload_keep_minutes: int = Field(default=60, ge=1, description="an upload that is checked "
+                                     "but not confirmed is deleted after this many minutes")
     trusted_proxies: list[str] = Field(default_factory=list, description="addresses (or "
                                        "networks, e.g. 10.0.0.0/24) of the reverse proxies "
                                        "whose X-Forwarded-For and X-Forwarded-Proto are "
                                        "believed; empty: none")
-    retention_school_years: int = Field(5, ge=1, description="purge keeps person-level rows "
-                                        "of this many school years (the current one included)")
+    retention_school_years: int = Field(default=5, ge=1, description="purge keeps person-level "
+                                        "rows of this many school years (the current one "
+                                        "included)")
 
     def to_toml(self) -> str:
         lines = ["# strategistatus workspace settings", ""]

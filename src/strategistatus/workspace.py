@@ -5,15 +5,24 @@
     strategistatus.duckdb the database (only the store package opens it)
     secret.key            the per-installation key for pseudonyms, mode 0600
     logs/                 error reports of rejected imports (values masked)
+    uploads/              files uploaded on the import page until confirmed (kept one hour)
+    reports/              reports made on the reports page
+    tmp/                  working copies during an import; emptied afterwards
+
+Only the owner may read anything in a workspace: the folder and its sub-folders are mode
+0700 and every file the product writes is 0600 (``secure``, run whenever the database is
+opened for writing, also mends a workspace made by an older version).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import shutil
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,9 +57,43 @@ class Workspace:
 
     @property
     def logs(self) -> Path:
-        path = self.root / "logs"
-        path.mkdir(exist_ok=True)
+        return self.private_dir("logs")
+
+    @property
+    def uploads(self) -> Path:
+        return self.private_dir("uploads")
+
+    @property
+    def reports(self) -> Path:
+        return self.private_dir("reports")
+
+    def private_dir(self, name: str) -> Path:
+        """A sub-folder only the owner can enter (made when missing)."""
+        path = self.root / name
+        path.mkdir(mode=0o700, exist_ok=True)
+        _chmod(path, 0o700)
         return path
+
+    def private_tmp(self, prefix: str) -> Path:
+        """A new empty folder under ``tmp/`` for one operation's working files; the caller
+        deletes it. Folders left by a process that no longer runs (killed in the middle)
+        are deleted first."""
+        tmp = self.private_dir("tmp")
+        for stale in tmp.iterdir():
+            pid = stale.name.split("-")[1] if stale.name.count("-") >= 2 else ""
+            if pid.isdigit() and not _running(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+        return Path(tempfile.mkdtemp(prefix=f"{prefix}-{os.getpid()}-", dir=tmp))
+
+    def secure(self) -> None:
+        """Make the workspace private again: folders 0700, files 0600. Files of others are
+        left alone."""
+        _chmod(self.root, 0o700)
+        for folder, dirs, files in os.walk(self.root):
+            for name in dirs:
+                _chmod(Path(folder) / name, 0o700)
+            for name in files:
+                _chmod(Path(folder) / name, 0o600)
 
     @property
     def settings(self) -> Settings:
@@ -80,7 +123,10 @@ class Workspace:
         if shared is not None:
             return _Borrowed(shared)
         settings = self.settings
-        return Store(self.database_path, read_only=read_only, memory_limit=settings.memory_limit)
+        store = Store(self.database_path, read_only=read_only, memory_limit=settings.memory_limit)
+        if not read_only:
+            self.secure()
+        return store
 
     def share_store(self, store) -> None:  # noqa: ANN001
         """While the web app runs, commands it runs in-process use its store (DuckDB allows
@@ -129,19 +175,44 @@ def init_workspace(root: Path, *, strategy: Path | None = None,
     problems = [f for f in check_strategy(source) if f.severity == "error"]
     if problems:
         raise WorkspaceError("the strategy file has errors:\n" + "\n".join(map(str, problems)))
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
     ws = Workspace(root.resolve())
     if ws.settings_path.exists() or ws.database_path.exists():
         raise WorkspaceError(f"{root} is already a strategistatus workspace")
+    _chmod(ws.root, 0o700)
     _write_secret(ws.secret_path)
-    shutil.copyfile(source, ws.strategy_path)
+    _write_private(ws.strategy_path, source.read_bytes())
     # editors validate the strategy file against its JSON schema (first line of the file)
-    (ws.root / "strategy.schema.json").write_text(json.dumps(json_schema(), indent=2) + "\n",
-                                                  encoding="utf-8")
-    ws.settings_path.write_text((settings or Settings()).to_toml(), encoding="utf-8")
+    _write_private(ws.root / "strategy.schema.json",
+                   (json.dumps(json_schema(), indent=2) + "\n").encode("utf-8"))
+    _write_private(ws.settings_path, (settings or Settings()).to_toml().encode("utf-8"))
     ws.logs  # noqa: B018 - creates the folder
     ws.open_store().close()
     return ws
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a file only its owner can read (mode 0600 from the start, not after)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    _chmod(path, 0o600)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    with contextlib.suppress(OSError):  # not ours, or gone meanwhile: nothing to mend
+        if stat.S_IMODE(path.lstat().st_mode) != mode:
+            os.chmod(path, mode)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: running
+        return True
+    return True
 
 
 def _write_secret(path: Path) -> None:

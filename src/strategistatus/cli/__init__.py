@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -15,6 +16,7 @@ from . import (
     import_cmd,
     init_cmd,
     override_cmd,
+    purge_cmd,
     report_cmd,
     serve_cmd,
     status_cmd,
@@ -39,10 +41,16 @@ report_cmd.register(app)
 serve_cmd.register(app)
 users_cmd.register(app)
 audit_cmd.register(app)
+purge_cmd.register(app)
 
 
 def main() -> None:
-    """Entry point of the ``strategistatus`` console script."""
+    """Entry point of the ``strategistatus`` console script.
+
+    Everything the product writes (the database, logs, uploads, reports) is private to the
+    user running it: files 0600, folders 0700, whatever the shell's umask.
+    """
+    os.umask(0o077)
     try:
         app()
     except StrategistatusError as exc:

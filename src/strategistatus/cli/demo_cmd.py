@@ -25,12 +25,12 @@ def demo(
     if scale != "municipality":
         err_console.print("'--scale national' (all 98 municipalities) is not built yet.")
         raise typer.Exit(2)
-    from strategistatus.demo import create_demo
+    from strategistatus.demo import create_demo, exports_folder
 
     started = time.perf_counter()
     with console.status("building the demo municipality and importing its exports ..."):
         ws = create_demo(out, seed=seed)
-    console.print(f"Demo workspace: [bold]{ws.root}[/] (exports in {ws.root / 'exports'}), "
+    console.print(f"Demo workspace: [bold]{ws.root}[/] (its exports in {exports_folder(ws.root)}), "
                   f"{time.perf_counter() - started:.0f} s")
     status(workspace=ws.root, at=DEMO_AT, school=None, output=Format.table)
     from strategistatus.report import service

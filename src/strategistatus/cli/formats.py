@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from strategistatus.report.words import date, number
+from strategistatus.text import clean_line, spreadsheet_safe
 
-_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+neutralise = spreadsheet_safe  # the one definition is text.spreadsheet_safe
 
 
 def da_number(value: float | int | None, decimals: int = 1) -> str:
@@ -25,11 +25,9 @@ def da_date(day: dt.date | None) -> str:
     return "" if day is None else date(day, "da")
 
 
-def neutralise(cell: str) -> str:
-    """A text cell Excel would run as a formula (= + - @) gets a leading apostrophe."""
-    if cell and cell[0] in "=+-@\t\r" and not _NUMBER.match(cell):
-        return "'" + cell
-    return cell
+def _text_cell(value: object) -> str:
+    """A text cell: cleaned to one line, and never a formula."""
+    return spreadsheet_safe(clean_line(str(value)))
 
 
 def excel_csv(header: list[str], rows: Iterable[list[Any]]) -> str:
@@ -37,7 +35,7 @@ def excel_csv(header: list[str], rows: Iterable[list[Any]]) -> str:
     caller when writing bytes (``'\\ufeff' + text``)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
+    writer.writerow([_text_cell(h) for h in header])
     for row in rows:
         cells = []
         for v in row:
@@ -50,6 +48,6 @@ def excel_csv(header: list[str], rows: Iterable[list[Any]]) -> str:
             elif isinstance(v, dt.date):
                 cells.append(f"{v:%d-%m-%Y}")
             else:
-                cells.append(neutralise(str(v)))
+                cells.append(_text_cell(v))
         writer.writerow(cells)
     return "\ufeff" + out.getvalue()

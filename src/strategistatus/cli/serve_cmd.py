@@ -21,15 +21,21 @@ def serve(
 
     The server holds the workspace's database while it runs: commands that write (import,
     override, narrative, round close, users) wait until it is stopped with Ctrl+C.
+    Behind a reverse proxy, list its address in trusted_proxies in strategistatus.toml
+    (docs/deployment.md); X-Forwarded-For from anybody else is ignored.
     """
     import uvicorn
 
     from strategistatus.web.app import create_app
+    from strategistatus.web.proxy import parse_networks
 
     ws = find_workspace(workspace)
+    parse_networks(ws.settings.trusted_proxies)  # a wrong entry stops here, with its name
     app = create_app(ws)
     console.print(f"strategistatus: http://{host}:{port}/  (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # uvicorn's own proxy handling is off: it would believe X-Forwarded-For from 127.0.0.1
+    # (any local program). web/proxy.py believes only the configured trusted_proxies.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:

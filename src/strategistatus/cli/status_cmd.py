@@ -99,7 +99,7 @@ def _excepted(indicator: Any, i: Any) -> str:
     exception = indicator.exceptions[0]
     label = exception.label.get("da") if exception.label else "undtaget efter beslutning"
     share = f"{da_number(100 * num / den)} %" if den else "-"
-    grades = exception.scope.grades or ()
+    grades: tuple[int, ...] = exception.scope.grades or ()
     which = f"{min(grades)}.-{max(grades)}. klasse" if len(grades) > 1 else f"{grades[0]}. klasse"
     return f"\n[dim]{which}: {share} ({label})[/]"
 

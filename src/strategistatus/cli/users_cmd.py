@@ -43,7 +43,9 @@ def _password_from_stdin() -> str:
 
 
 @app.command("add")
-def add(name: Annotated[str, typer.Argument(help="The user name to sign in with.")],
+def add(name: Annotated[str, typer.Argument(
+            help="The user name to sign in with: letters, digits and . _ - @ in one script; "
+            "refused if it looks like an existing name.")],
         role: Annotated[Role, typer.Option("--role", help="admin (everything, users), central "
                                            "(all schools), or leader (one school).")],
         school: Annotated[str | None, typer.Option(

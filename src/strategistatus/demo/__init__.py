@@ -9,9 +9,9 @@ figures of the seed status report (April 2017), which the rows reproduce exactly
 from __future__ import annotations
 
 from .build import DemoFile, build_demo
-from .load import DEMO_MARKER, create_demo, import_demo
+from .load import DEMO_MARKER, create_demo, exports_folder, import_demo
 from .periods import MEASURED
 from .platform import COPIES_PER_YEAR, SHARED_PER_YEAR
 
 __all__ = ["COPIES_PER_YEAR", "DEMO_MARKER", "MEASURED", "SHARED_PER_YEAR", "DemoFile",
-           "build_demo", "create_demo", "import_demo"]
+           "build_demo", "create_demo", "exports_folder", "import_demo"]

@@ -31,6 +31,11 @@ def import_demo(ws: Workspace, files: Sequence[DemoFile], *,
     return reports
 
 
+def exports_folder(root: Path) -> Path:
+    """Where the demo writes its exports by default: ``<workspace>-exports`` beside it."""
+    return root.parent / f"{root.name}-exports"
+
+
 def _clear(root: Path) -> None:
     """Make way for a new demo at ``root``; refuse anything that is not an earlier demo."""
     if not root.exists():
@@ -53,8 +58,10 @@ def create_demo(root: Path, *, seed: int = 2018, out: Path | None = None,
     """A new workspace at ``root`` holding the demo municipality.
 
     An earlier demo workspace at ``root`` is replaced; any other existing, non-empty folder
-    is refused. The exports are written to ``out`` (default ``root / "exports"``) and
-    imported; an import with errors raises WorkspaceError (it would be a bug in the demo).
+    is refused. The exports are written to ``out`` (default :func:`exports_folder`, beside
+    the workspace: a workspace keeps the stored rows, never the raw files with their CPR
+    numbers) and imported; an import with errors raises WorkspaceError (it would be a bug in
+    the demo).
     """
     say = progress or (lambda _msg: None)
     _clear(root)
@@ -63,7 +70,7 @@ def create_demo(root: Path, *, seed: int = 2018, out: Path | None = None,
         "This workspace holds the strategistatus demo municipality (synthetic data, seed "
         f"{seed}).\n'strategistatus demo' may delete and rebuild it.\n", encoding="utf-8")
     say("writing the demo municipality's exports")
-    files = build_demo(out if out is not None else ws.root / "exports", seed=seed)
+    files = build_demo(out if out is not None else exports_folder(root), seed=seed)
     reports = import_demo(ws, files, progress=progress)
     failed = [r for r in reports if not r.ok]
     if failed:

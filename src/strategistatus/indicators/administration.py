@@ -15,5 +15,5 @@ def digital_enrolment(ctx: Context, indicator, kind: PeriodKind | None):  # noqa
                             period=flow_period(e.received, kind)))
 
 
-register(Definition("digital_enrolment", "ratio", digital_enrolment,
+register(Definition("digital_enrolment", "ratio", digital_enrolment, additive=True,
                     first_date=lambda ctx: ctx.t("enrolments").received.min()))

@@ -59,6 +59,10 @@ class Definition:
     schools: bool = True
     periods: tuple[PeriodKind, ...] = ("school_year", "year", "month")
     first_date: FirstDate | None = None  # the first day with data (a scalar expression)
+    additive: bool = False
+    """Every figure is the sum of its months' figures: a flow whose units are events counted
+    in the month they happened, whatever the measurement date (the public release checks
+    such figures together across dates: ``disclosure.release``)."""
 
 
 REGISTRY: dict[str, Definition] = {}

@@ -15,7 +15,7 @@ def digital_communication(ctx: Context, indicator, kind: PeriodKind | None):  # 
                             period=flow_period(m.month, kind)))
 
 
-register(Definition("digital_communication", "ratio", digital_communication,
+register(Definition("digital_communication", "ratio", digital_communication, additive=True,
                     first_date=lambda ctx: ctx.t("messages").month.min()))
 register(Definition("platform_implemented", "milestone", None, schools=False, periods=()))
 register(Definition("aula_in_use", "milestone", None, schools=False, periods=()))

@@ -53,9 +53,9 @@ def _first(table: str, column: str):  # noqa: ANN202
 register(Definition("teachers_on_platform", "ratio", teachers_on_platform, stock=True,
                     periods=("school_year", "year", "month"),
                     first_date=_first("courses", "created")))
-register(Definition("shared_courses", "count", shared_courses, grades=True,
+register(Definition("shared_courses", "count", shared_courses, grades=True, additive=True,
                     first_date=_first("courses", "shared")))
-register(Definition("course_copies", "count", course_copies,
+register(Definition("course_copies", "count", course_copies, additive=True,
                     first_date=_first("course_copies", "copied")))
 register(Definition("share_shared", "ratio", share_shared, grades=True, periods=("year",),
                     first_date=_first("courses", "created")))

@@ -1,13 +1,25 @@
-"""From figures (``figures.collect`` or a closed round) to the worded report model."""
+"""From figures (``figures.collect`` or a closed round) to the worded report model.
+
+Text that people and files supply (names, titles, reasons, file names) is cleaned here once
+more, whatever the store holds (``text.clean_line``; a narrative ``text.clean_text``), and is
+escaped where it goes into a sentence that may carry emphasis (``_lit``), so that only the
+report's own wording is ever read as markup.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
+
+from strategistatus.text import clean_line, clean_text, map_strings, md_escape
 
 from .charts import TargetLine, TrendChart, TrendPoint, chart_alt_text
 from .model import Audience, Chart, GoalSection, Lang, ReportModel, Section, Table
 from .words import MARK, STATUS, TEXT, date, grades, number, percent
+
+SUPPRESSED = "<5"
+"""How a hidden figure is written in the public version."""
 
 
 def build(figures: dict[str, Any], strategy: Any, *, lang: Lang = "da",
@@ -23,17 +35,32 @@ def build(figures: dict[str, Any], strategy: Any, *, lang: Lang = "da",
                         school=figures.get("school_name"),
                         footer=w["footer"].format(municipality=municipality))
     if model.school:
-        model.intro.append(w["school_intro"].format(school=model.school))
+        model.intro.append(w["school_intro"].format(school=_lit(model.school)))
     if audience == "public":
         model.intro.append(w["public_note"])
     narratives = narratives or {}
     for goal, g in zip(strategy.goals, figures["goals"], strict=True):
         model.goals.append(_goal(goal, g, figures, lang, at, narratives.get(goal.id)))
-    if audience != "school":
-        model.sections += _per_school(figures, strategy, lang, public=audience == "public")
+    if audience == "committee":  # the public version has no table per school (public.py)
+        model.sections += _per_school(figures, strategy, lang)
     model.sections.append(_changes(figures, previous, strategy, lang))
     model.sections.append(_quality(figures, lang))
     model.sections.append(_sources(figures, lang))
+    return _cleaned(model)
+
+
+def _lit(value: Any) -> str:
+    """A value from a person or a file, to go into a sentence as it is (never as markup)."""
+    return md_escape(str(value))
+
+
+def _cleaned(model: ReportModel) -> ReportModel:
+    """Every text of the model cleaned: the narratives as text of several lines, the rest as
+    single lines."""
+    narratives = [goal.narrative for goal in model.goals]
+    model = map_strings(model, clean_line)
+    for goal, text in zip(model.goals, narratives, strict=True):
+        goal.narrative = clean_text(text).strip() or None if text else None
     return model
 
 
@@ -50,12 +77,13 @@ def _goal(goal: Any, g: dict[str, Any], figures: dict[str, Any], lang: Lang, at:
     section = GoalSection(goal.number, goal.title.get(lang), g["status"], STATUS[lang][g["status"]],
                           MARK[g["status"]], owner, narrative=narrative)
     if g.get("override_reason"):
-        section.override = w["override"].format(reason=g["override_reason"])
+        section.override = w["override"].format(reason=_lit(g["override_reason"]))
     for indicator, i in zip(goal.indicators, g["indicators"], strict=True):
         section.sentences.append(_sentence(indicator, i, lang, at))
         series = figures["series"].get(indicator.id)
         if series and i["unit"] == "count":
-            section.tables.append(_count_table(indicator, series, lang))
+            section.tables.append(_count_table(indicator, series, lang,
+                                               figures.get("totals", {})))
         elif series and i["unit"] == "percent" and any(p["value"] is not None for p in series
                                                         if not p["excepted"]):
             section.charts.append(_chart(indicator, series, lang))
@@ -68,7 +96,7 @@ def _value(i: dict[str, Any], lang: Lang) -> str:
 
 def _sentence(indicator: Any, i: dict[str, Any], lang: Lang, at: dt.date) -> str:
     w = TEXT[lang]
-    title = indicator.title.get(lang)
+    title = _lit(indicator.title.get(lang))
     if i["unit"] == "milestone":
         if i["status"] == "no_data":
             return w["no_data"].format(title=title)
@@ -79,11 +107,11 @@ def _sentence(indicator: Any, i: dict[str, Any], lang: Lang, at: dt.date) -> str
             return text
         return w["planned"].format(title=title, due=date(i["due"], lang),
                                    asof=w["as_of"].format(date=date(at, lang)))
-    if i["value"] is None:
+    if i["value"] is None and not i.get("suppressed"):
         return w["no_data"].format(title=title)
     when = (w["in"].format(period=i["period"]) if i["period"]
             else w["as_of"].format(date=date(at, lang)))
-    text = f"{title}: {_value(i, lang)}"
+    text = f"{title}: {w['suppressed_value'] if i.get('suppressed') else _value(i, lang)}"
     if i["unit"] == "percent" and i["denominator"]:
         text += f" ({number(i['numerator'], lang)} {w['of']} {number(i['denominator'], lang)})"
     text += f" {when}."
@@ -110,7 +138,7 @@ def _excepted(indicator: Any, i: dict[str, Any], lang: Lang) -> list[str]:
     label = exception.label.get(lang) if exception.label else exception.decided_by
     return [TEXT[lang]["excepted"].format(grades=grades(exception.scope.grades or (), lang),
                                           value=percent(100 * num / den if den else None, lang),
-                                          label=label)]
+                                          label=_lit(label))]
 
 
 def _period_label(p: dict[str, Any], lang: Lang) -> str:
@@ -121,13 +149,20 @@ def _period_label(p: dict[str, Any], lang: Lang) -> str:
     return p["label_da"].replace(" (til ", " (to ")
 
 
-def _count_table(indicator: Any, series: list[dict[str, Any]], lang: Lang) -> Table:
+def _count_table(indicator: Any, series: list[dict[str, Any]], lang: Lang,
+                 totals: dict[str, int | None]) -> Table:
     w = TEXT[lang]
-    rows = [[_period_label(p, lang), number(p["value"], lang)] for p in series
-            if not p["excepted"]]
-    total = sum(p["value"] or 0 for p in series if not p["excepted"])
+    suppressed = any(p.get("suppressed") for p in series) or (
+        indicator.id in totals and totals[indicator.id] is None)
+    rows = [[_period_label(p, lang), _count(p, lang)] for p in series if not p["excepted"]]
+    total = totals.get(indicator.id, sum(p["value"] or 0 for p in series if not p["excepted"]))
     return Table(indicator.title.get(lang), [w["period"], w["count"]], rows,
-                 total=[w["total"], number(total, lang)], numeric=[False, True])
+                 total=[w["total"], SUPPRESSED if total is None else number(total, lang)],
+                 numeric=[False, True], note=w["suppressed_note"] if suppressed else None)
+
+
+def _count(p: dict[str, Any], lang: Lang) -> str:
+    return SUPPRESSED if p.get("suppressed") else number(p["value"], lang)
 
 
 def _chart(indicator: Any, series: list[dict[str, Any]], lang: Lang) -> Chart:
@@ -136,7 +171,7 @@ def _chart(indicator: Any, series: list[dict[str, Any]], lang: Lang) -> Chart:
     targets = [TargetLine(t.value, _target_label(t, lang)) for t in indicator.targets
                if t.value is not None]
     spec = TrendChart(indicator.title.get(lang), "percent", points, targets, lang)
-    return Chart(spec, chart_alt_text(spec))
+    return Chart(spec, chart_alt_text(dataclasses.replace(spec, title=_lit(spec.title))))
 
 
 def _target_label(target: Any, lang: Lang) -> str | None:
@@ -173,16 +208,16 @@ def _changes(figures: dict[str, Any], previous: tuple[str, dict[str, Any]] | Non
 def _quality(figures: dict[str, Any], lang: Lang) -> Section:
     w = TEXT[lang]
     q = figures["quality"]
-    lines = [w["q_strategy"].format(finding=f) for f in q["strategy"]]
+    lines = [w["q_strategy"].format(finding=_lit(f)) for f in q["strategy"]]
     if q["empty"]:
-        lines.append(w["q_empty"].format(names=", ".join(q["empty"])))
+        lines.append(w["q_empty"].format(names=", ".join(_lit(n) for n in q["empty"])))
     if q["stale"]:
-        lines.append(w["q_stale"].format(names=", ".join(q["stale"])))
-    lines += [w["q_rejected"].format(file=r["file_name"], dataset=r["dataset"],
+        lines.append(w["q_stale"].format(names=", ".join(_lit(n) for n in q["stale"])))
+    lines += [w["q_rejected"].format(file=_lit(r["file_name"]), dataset=_lit(r["dataset"]),
                                      date=date(r["attempted_at"], lang),
                                      bad=number(r["bad_rows"], lang), rows=number(r["rows_read"], lang))
               for r in q["rejections"]]
-    lines += [w["q_unknown"].format(dataset=name, ids=", ".join(ids))
+    lines += [w["q_unknown"].format(dataset=_lit(name), ids=", ".join(_lit(i) for i in ids))
               for name, ids in q["unknown_schools"].items()]
     collect = next((i for g in figures["goals"] for i in g["indicators"]
                     if i["indicator"] == "devices_to_collect"), None)
@@ -200,9 +235,8 @@ def _sources(figures: dict[str, Any], lang: Lang) -> Section:
     return Section(w["sources"], [w["sources_intro"]], [table])
 
 
-def _per_school(figures: dict[str, Any], strategy: Any, lang: Lang, *, public: bool
-                ) -> list[Section]:
-    """Appendix tables of pupil counts per school; small numbers hidden in the public version."""
+def _per_school(figures: dict[str, Any], strategy: Any, lang: Lang) -> list[Section]:
+    """Appendix tables of pupil counts per school (the administration's version only)."""
     w = TEXT[lang]
     out = []
     for indicator_id, rows in figures.get("per_school", {}).items():
@@ -210,13 +244,11 @@ def _per_school(figures: dict[str, Any], strategy: Any, lang: Lang, *, public: b
             continue
         indicator = strategy.indicator(indicator_id)
         counts = [[r["numerator"], r["denominator"] - r["numerator"]] for r in rows]
-        shown = [[number(int(c), lang) if c.isdigit() else c for c in row]
-                 for row in (_suppressed(counts) if public else _plain_table(counts))]
+        shown = [[number(int(c), lang) for c in row] for row in _plain_table(counts)]
         body = [[r["name"], *cells] for r, cells in zip(rows, shown[:-1], strict=True)]
         table = Table(w["per_school_caption"].format(title=indicator.title.get(lang)),
                       [w["school"], w["with"], w["without"], w["pupils"]], body,
-                      total=[w["total"], *shown[-1]], numeric=[False, True, True, True],
-                      note=w["suppressed_note"] if public else None)
+                      total=[w["total"], *shown[-1]], numeric=[False, True, True, True])
         out.append(Section(w["per_school"].format(title=indicator.title.get(lang)), tables=[table]))
     return out
 
@@ -225,12 +257,3 @@ def _plain_table(counts: list[list[int]]) -> list[list[str]]:
     rows = [[*(str(c) for c in row), str(sum(row))] for row in counts]
     columns = [sum(row[j] for row in counts) for j in range(len(counts[0]))]
     return [*rows, [*(str(c) for c in columns), str(sum(columns))]]
-
-
-def _suppressed(counts: list[list[int]]) -> list[list[str]]:
-    """The table with its row and column totals, cells under 5 hidden so that none can be
-    worked out from the others (suppression.py)."""
-    from .suppression import suppress_table
-
-    table = suppress_table(counts, threshold=5)
-    return table.rows_for_display()

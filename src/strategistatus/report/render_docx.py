@@ -5,6 +5,10 @@ table style; the look (black text, thin rules) is set on those styles, not on si
 paragraphs, so changing a style in Word changes the whole report. Tables repeat their header
 row on every page; charts are PNG pictures with the description as alt text; the footer
 numbers the pages with PAGE and NUMPAGES fields. The same model gives the same bytes.
+
+Every text is cleaned (``text.clean_text``) and, as a last line of defence, stripped of what
+XML cannot hold (``text.xml_safe``) before it reaches python-docx, which refuses such
+characters: no text makes the document fail.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from strategistatus.text import clean_text, map_strings, xml_safe
+
 from . import richtext
 from .charts import render_png
 from .model import Chart, ReportModel, Table
@@ -40,6 +46,7 @@ class DocxRenderer:
     suffix = ".docx"
 
     def render(self, model: ReportModel) -> bytes:
+        model = map_strings(model, docx_text)
         document = docx.Document()
         _drop_thumbnail(document)
         _page(document, model)
@@ -49,6 +56,11 @@ class DocxRenderer:
         out = io.BytesIO()
         document.save(out)
         return _reproducible_zip(out.getvalue())
+
+
+def docx_text(text: str) -> str:
+    """Text as it may go into the document: cleaned, and nothing XML cannot hold."""
+    return xml_safe(clean_text(text))
 
 
 # --- the document's frame ------------------------------------------------------------------
@@ -268,7 +280,7 @@ def _table(document: Document, table: Table) -> None:
 def _column_widths(rows: list[list[str]], columns: int) -> list[int]:
     """Each column as wide as its longest text (about), the table at most the text width."""
     chars = [max((len(row[c]) for row in rows if c < len(row)), default=1) for c in range(columns)]
-    widths = [Cm(0.2 * max(n, 4) + 0.5) for n in chars]
+    widths: list[int] = [Cm(0.2 * max(n, 4) + 0.5) for n in chars]
     total = sum(widths)
     if total > TEXT_WIDTH:
         widths = [int(w * TEXT_WIDTH / total) for w in widths]

@@ -3,6 +3,11 @@
 The same HTML is the source of the PDF (:mod:`.render_pdf`), so its print CSS is the PDF's
 layout: A4, 2 cm margins, page numbers and the sender in the footer, table headers repeated
 on every page, no page break right after a heading.
+
+Every text is cleaned first (``text.clean_text``) and escaped by the template engine
+(autoescape); the owner's Markdown subset is turned into HTML by :mod:`.richtext`, which
+escapes every character outside its markup. The charts' SVG is drawn by Vega, which escapes
+its text; the page CSS quotes its strings with :func:`css_string`.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from importlib import resources
 
 import jinja2
 from markupsafe import Markup
+
+from strategistatus.text import clean_text, map_strings
 
 from . import richtext
 from .charts import render_svg
@@ -34,6 +41,7 @@ class HtmlRenderer:
 
 def html_document(model: ReportModel) -> str:
     """The report as an HTML document; the same model gives the same text."""
+    model = map_strings(model, clean_text)
     return _template().render(
         model=model,
         css=Markup(_css()),

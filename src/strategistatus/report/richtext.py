@@ -1,7 +1,10 @@
 """The small part of Markdown that goal owners write: paragraphs, bullet lists, bold, italic.
 
-Everything else is kept as plain text. The HTML and DOCX renderers share this parser, so an
-owner's text looks the same in both; nothing here produces markup by itself.
+Everything else is kept as plain text. The HTML, DOCX and Markdown renderers share this
+parser, so an owner's text looks the same in all three; nothing here produces markup by
+itself. A backslash before a punctuation mark keeps the mark as it is (``\\*`` is a star, not
+emphasis), as in Markdown: text from people and files is put into worded sentences escaped
+this way (``text.md_escape``), so it is never read as markup.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Literal
 BlockKind = Literal["p", "ul", "h"]
 
 _BULLET = re.compile(r"^\s*[-*+•]\s+")
-_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_HEADING = re.compile(r"^\s*(#{1,6})\s+")
 # **bold**, __bold__, *italic*, _italic_ (underscores only at word edges: snake_case stays)
 _INLINE = re.compile(
     r"\*\*(?P<b1>\S(?:.*?\S)?)\*\*"
@@ -22,6 +25,10 @@ _INLINE = re.compile(
     r"|\*(?P<i1>[^\s*](?:[^*]*?[^\s*])?)\*"
     r"|(?<![\w])_(?P<i2>[^\s_](?:[^_]*?[^\s_])?)_(?![\w])"
 )
+# an escaped ASCII punctuation mark is hidden in the private use area while markup is found
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_HIDE = 0x10FF00
+_HIDDEN = re.compile("[\U0010ff21-\U0010ff7e]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +42,17 @@ class Run:
 class Block:
     kind: BlockKind  # p: paragraph, ul: bullet list (one item per entry), h: a heading line
     items: tuple[tuple[Run, ...], ...]  # one entry for p and h, one per bullet for ul
+    level: int = 0  # h: how many # the line began with
 
 
 def inline(text: str, *, bold: bool = False, italic: bool = False) -> tuple[Run, ...]:
     """Split one line of text into runs of plain, bold and italic text."""
+    hidden = _ESCAPED.sub(lambda m: chr(_HIDE + ord(m.group(1))), text)
+    return tuple(Run(_HIDDEN.sub(lambda m: chr(ord(m.group()) - _HIDE), r.text), r.bold, r.italic)
+                 for r in _inline(hidden, bold, italic))
+
+
+def _inline(text: str, bold: bool, italic: bool) -> list[Run]:
     runs: list[Run] = []
     pos = 0
     for m in _INLINE.finditer(text):
@@ -46,14 +60,14 @@ def inline(text: str, *, bold: bool = False, italic: bool = False) -> tuple[Run,
             runs.append(Run(text[pos:m.start()], bold, italic))
         if m.group("b1") is not None or m.group("b2") is not None:
             inner = m.group("b1") if m.group("b1") is not None else m.group("b2")
-            runs.extend(inline(inner, bold=True, italic=italic))
+            runs.extend(_inline(inner, True, italic))
         else:
             inner = m.group("i1") if m.group("i1") is not None else m.group("i2")
-            runs.extend(inline(inner, bold=bold, italic=True))
+            runs.extend(_inline(inner, bold, True))
         pos = m.end()
     if pos < len(text):
         runs.append(Run(text[pos:], bold, italic))
-    return tuple(runs)
+    return runs
 
 
 def plain(text: str) -> str:
@@ -79,9 +93,10 @@ def parse(text: str) -> list[Block]:
         line = raw.strip()
         if not line:
             flush()
-        elif _HEADING.match(raw):
+        elif heading := _HEADING.match(raw):
             flush()
-            blocks.append(Block("h", (inline(_HEADING.sub("", raw).strip()),)))
+            blocks.append(Block("h", (inline(raw[heading.end():].strip()),),
+                                len(heading.group(1))))
         elif _BULLET.match(raw):
             if para:
                 flush()

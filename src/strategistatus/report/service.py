@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
-from strategistatus.errors import InputError
+from strategistatus.errors import InputError, mask_cpr
 from strategistatus.strategy import load_strategy
+from strategistatus.text import clean_line, clean_text
 from strategistatus.workspace import Workspace
 
 from . import figures as figures_mod
@@ -65,10 +68,36 @@ def previous_round(store: Any, round_name: str | None, at: dt.date
     return last, store.reports.round(last)["figures"]["municipality"]
 
 
+def _public(store: Any, strategy: Any, ws: Workspace, round_name: str | None,
+            at: dt.date | None, school: str | None, today: dt.date | None
+            ) -> tuple[dict[str, Any], tuple[str, dict[str, Any]] | None]:
+    """The public version's figures and those of the round before, both public."""
+    from strategistatus.disclosure import PublicRelease
+
+    from .public import public_figures
+
+    if school is not None:
+        raise InputError("the public version is the municipality's only; leave out --school")
+    closed = store.reports.round(round_name) if round_name else None
+    day = closed["measured_at"] if closed else at
+    if day is None:
+        raise InputError("give --at DATE (or the name of a closed round with --round)")
+    release = PublicRelease(store, strategy, today or dt.date.today())
+    figures = public_figures(store, strategy, ws.strategy_path, day, release)
+    before = previous_round(store, round_name, day)
+    if before is None:
+        return figures, None
+    then = store.reports.round(before[0])["measured_at"]
+    return figures, (before[0], public_figures(store, strategy, ws.strategy_path, then, release))
+
+
 def write_reports(ws: Workspace, out: Path, *, at: dt.date | None, round_name: str | None = None,
                   formats: tuple[str, ...], langs: tuple[Lang, ...], audience: Audience = "committee",
-                  schools: tuple[str | None, ...] = (None,)) -> list[Path]:
-    """Write the report files; returns their paths."""
+                  schools: tuple[str | None, ...] = (None,),
+                  today: dt.date | None = None) -> list[Path]:
+    """Write the report files; returns their paths. The public version is made from the
+    current data at the month-end on or before the date (or the round's date), through the
+    disclosure rule (``today`` limits the public's dates; default: today)."""
     renderers = {fmt: renderer(fmt) for fmt in formats}  # fails early on an unknown format
     strategy = load_strategy(ws.strategy_path)
     out.mkdir(parents=True, exist_ok=True)
@@ -78,8 +107,12 @@ def write_reports(ws: Workspace, out: Path, *, at: dt.date | None, round_name: s
         narratives = (closed["figures"].get("narratives", {}) if closed
                       else store.reports.current_narratives(round_name) if round_name else {})
         for school in schools:
-            figures, day = round_figures(store, strategy, ws, round_name, at, school)
-            previous = previous_round(store, round_name, day) if school is None else None
+            if audience == "public":
+                figures, previous = _public(store, strategy, ws, round_name, at, school, today)
+                day = dt.date.fromisoformat(figures["at"])
+            else:
+                figures, day = round_figures(store, strategy, ws, round_name, at, school)
+                previous = previous_round(store, round_name, day) if school is None else None
             stem = _stem(round_name, day, school, audience)
             for lang in langs:
                 model = build(figures, strategy, lang=lang, audience=audience,
@@ -92,21 +125,43 @@ def write_reports(ws: Workspace, out: Path, *, at: dt.date | None, round_name: s
 
 
 def _stem(round_name: str | None, day: dt.date, school: str | None, audience: str) -> str:
-    name = (round_name or day.isoformat()).replace(" ", "-").replace("/", "-")
-    parts = ["status", name]
+    parts = ["status", _slug(round_name) if round_name else day.isoformat()]
     if school:
-        parts.append(f"skole-{school}")
+        parts.append(f"skole-{_slug(school)}")
     if audience == "public":
         parts.append("offentlig")
     return "-".join(parts)
 
 
+def _slug(name: str) -> str:
+    """A round's or school's name as part of a file name: letters (Danish too), digits and
+    '-' only, at most 60 characters. When that loses more than spaces, a short hash of the
+    exact name is added, so two rounds never share a file ("a/b" and "a-b")."""
+    slug = re.sub(r"[\W_]+", "-", name, flags=re.UNICODE).strip("-")[:60].strip("-")
+    if not slug or slug != name.strip().replace(" ", "-"):
+        slug = f"{slug}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}".lstrip("-")
+    return slug
+
+
+def clean_round_name(name: str) -> str:
+    """A round's name as it is stored and looked up: one clean line (``text.clean_line``)."""
+    cleaned = mask_cpr(clean_line(name))
+    if not cleaned:
+        raise InputError("the round has no name")
+    return cleaned
+
+
 def set_narrative(ws: Workspace, goal: str, round_name: str, text: str, *,
                   now: dt.datetime | None = None) -> int:
-    """Store a goal owner's text for a round (the earlier versions are kept)."""
+    """Store a goal owner's text for a round (the earlier versions are kept). The text is
+    cleaned first (``text.clean_text``): no control characters or direction overrides, and
+    anything shaped like a CPR number is masked (``DDMMYY-****``): a narrative is shown to
+    the committee and the public, and no CPR number is ever stored."""
     strategy = load_strategy(ws.strategy_path)
     if goal not in [g.id for g in strategy.goals]:
         raise InputError(f"no goal {goal!r}; goals: {', '.join(g.id for g in strategy.goals)}")
+    round_name = clean_round_name(round_name)
+    text = mask_cpr(clean_text(text))
     if not text.strip():
         raise InputError("the text is empty")
     with ws.open_store() as store:
@@ -119,6 +174,7 @@ def set_narrative(ws: Workspace, goal: str, round_name: str, text: str, *,
 def close_round(ws: Workspace, round_name: str, at: dt.date, *, schools: bool = True,
                 now: dt.datetime | None = None) -> None:
     """Freeze a round: its figures (municipality and each school) and narratives are kept."""
+    round_name = clean_round_name(round_name)
     strategy = load_strategy(ws.strategy_path)
     with ws.open_store() as store:
         if store.reports.round(round_name) is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 MONTHS = {
     "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
@@ -19,7 +20,21 @@ STATUS = {
 MARK = {"met": "✔", "on_track": "↗", "at_risk": "!", "not_met": "✘", "in_progress": "…",
         "informational": "i", "no_data": "?"}
 
-TEXT = {
+Words = TypedDict("Words", {
+    "kicker": str, "title": str, "measured": str, "of": str, "total": str, "period": str,
+    "count": str, "as_of": str, "in": str, "target": str, "deadline": str, "no_deadline": str,
+    "at_most": str, "at_least": str, "forecast": str, "done": str, "planned": str,
+    "done_late": str, "no_data": str, "override": str, "owner": str, "changes": str,
+    "changes_none": str, "changes_head": list[str], "quality": str, "quality_ok": str,
+    "q_strategy": str, "q_empty": str, "q_stale": str, "q_rejected": str, "q_unknown": str,
+    "q_collect": str, "sources": str, "sources_intro": str, "sources_head": list[str],
+    "sources_table": str, "public_note": str, "school_intro": str, "excepted": str, "grades": str,
+    "grade": str, "footer": str, "per_school": str, "per_school_caption": str, "school": str,
+    "with": str, "without": str, "pupils": str, "suppressed_note": str, "suppressed_value": str,
+})
+"""The wording of the report in one language (a TypedDict by call: some keys are keywords)."""
+
+TEXT: dict[str, Words] = {
     "da": {
         "kicker": "Bilag 1",
         "title": "Status for målene i It- og digitaliseringsstrategien",
@@ -49,7 +64,7 @@ TEXT = {
         "sources_intro": "Tallene er beregnet fra disse importerede filer (SHA-256 gør hver fil sporbar).",
         "sources_head": ["Datasæt", "Fil", "Importeret", "Rækker", "SHA-256"],
         "sources_table": "Importerede filer",
-        "public_note": "Offentlig udgave: antal under 5 elever er skjult (<5), og yderligere tal er skjult, så de ikke kan regnes ud fra totalerne.",
+        "public_note": "Offentlig udgave: kommunens tal ved udgangen af måneden, ingen tal pr. skole eller klassetrin. Tal om færre end 5 personer er skjult (<5), og flere tal er skjult, så de ikke kan regnes ud af de viste, heller ikke ved at sammenligne datoer og perioder.",
         "school_intro": "Skolens tal: {school}.",
         "excepted": "{grades}: {value} ({label}).",
         "grades": "{a}.-{b}. klasse",
@@ -59,6 +74,7 @@ TEXT = {
         "per_school_caption": "{title} pr. skole",
         "school": "Skole", "with": "Med", "without": "Uden", "pupils": "Elever",
         "suppressed_note": "<5: færre end 5 elever, eller skjult så et sådant tal ikke kan regnes ud fra totalerne.",
+        "suppressed_value": "skjult i den offentlige udgave (under 5, eller så et tal under 5 ikke kan regnes ud)",
     },
     "en": {
         "kicker": "Appendix 1",
@@ -89,7 +105,7 @@ TEXT = {
         "sources_intro": "The figures are computed from these imported files (the SHA-256 makes each file traceable).",
         "sources_head": ["Dataset", "File", "Imported", "Rows", "SHA-256"],
         "sources_table": "Imported files",
-        "public_note": "Public version: counts under 5 pupils are hidden (<5), and further figures are hidden so they cannot be worked out from the totals.",
+        "public_note": "Public version: the municipality's figures at the end of the month, none per school or grade. Figures about fewer than 5 people are hidden (<5), and further figures are hidden so that they cannot be worked out from those shown, also not by comparing dates and periods.",
         "school_intro": "The school's figures: {school}.",
         "excepted": "{grades}: {value} ({label}).",
         "grades": "grades {a}-{b}",
@@ -99,6 +115,7 @@ TEXT = {
         "per_school_caption": "{title} per school",
         "school": "School", "with": "With", "without": "Without", "pupils": "Pupils",
         "suppressed_note": "<5: fewer than 5 pupils, or hidden so that such a figure cannot be worked out from the totals.",
+        "suppressed_value": "hidden in the public version (under 5, or so that a figure under 5 cannot be worked out)",
     },
 }
 

@@ -61,8 +61,8 @@ def match_header(header: tuple[str, ...], dataset: Dataset, mapping: Mapping | N
     """
     lookup: dict[str, str] = {}
     for column in dataset.columns:
-        for name in (column.name, *column.aliases):
-            lookup.setdefault(normalise(name), column.name)
+        for spelling in (column.name, *column.aliases):
+            lookup.setdefault(normalise(spelling), column.name)
     renames = {normalise(k): v for k, v in (mapping.columns if mapping else {}).items()}
     for target in renames.values():
         if target not in dataset.column_names:

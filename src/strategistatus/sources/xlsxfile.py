@@ -1,64 +1,36 @@
 """XLSX exports, read safely.
 
-An XLSX file is a ZIP archive of XML parts. Before anything is unpacked the archive's
-directory is checked against limits (entries, total unpacked size, compression ratio), so a
-"zip bomb" is refused without being expanded. The cells are then read by calamine (Rust,
-no XML external entities, no macros). Every cell is turned into text in a form that reads the
-same in Danish and English locale, so the one parsing path (in the engine) serves CSV and XLSX.
+An XLSX file is a ZIP archive of XML parts. Before calamine (Rust, no XML external
+entities, no macros) reads a single cell, ``xlsxguard.check_archive`` judges the archive on
+what it really holds: the directory, every part unpacked as a stream (bytes, cells, strings,
+nesting, DTDs), how far the sheet's cells reach and what reading them would cost in memory.
+The sheet is then read row by row (not as one Python grid), and every cell is turned into
+text in a form that reads the same in Danish and English locale, so the one parsing path
+(in the engine) serves CSV and XLSX. The column names must be in row 1, as the engine numbers
+the rows as Excel does (the header is row 1, the first data row is row 2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from strategistatus.errors import InputError
 
-ZIP_MAGIC = b"PK\x03\x04"
+from .filekind import ZIP_MAGIC
+from .xlsxguard import check_archive
+from .xlsxlimits import XlsxLimits
 
-
-@dataclass(frozen=True, slots=True)
-class XlsxLimits:
-    """Limits checked on the archive's directory before unpacking."""
-
-    max_entries: int = 10_000
-    max_unpacked_bytes: int = 1 << 30  # 1 GiB
-    max_ratio: float = 200.0  # unpacked / packed, per entry
-    max_cells: int = 20_000_000  # rows times columns a sheet may span
+__all__ = ["XlsxLimits", "cell_text", "check_archive", "is_xlsx", "read_xlsx"]
 
 
 def is_xlsx(path: Path) -> bool:
     """True when the content (not the name) is a ZIP archive, as XLSX files are."""
     with path.open("rb") as fh:
         return fh.read(4) == ZIP_MAGIC
-
-
-def check_archive(path: Path, limits: XlsxLimits) -> None:
-    """Refuse archives that are not XLSX or exceed the limits, before unpacking anything."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"{path.name}: not a readable XLSX file ({exc})") from None
-    if len(entries) > limits.max_entries:
-        raise InputError(f"{path.name}: the XLSX archive has {len(entries)} parts; "
-                         f"at most {limits.max_entries} are accepted")
-    names = {e.filename for e in entries}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise InputError(f"{path.name}: a ZIP archive, but not an Excel workbook (XLSX)")
-    total = 0
-    for entry in entries:
-        total += entry.file_size
-        packed = max(entry.compress_size, 1)
-        if entry.file_size > 1 << 20 and entry.file_size / packed > limits.max_ratio:
-            raise InputError(f"{path.name}: the part {entry.filename} unpacks {entry.file_size / packed:.0f} "
-                             "times its packed size; refused as a possible zip bomb")
-    if total > limits.max_unpacked_bytes:
-        raise InputError(f"{path.name}: the XLSX file unpacks to {total:,} bytes; at most "
-                         f"{limits.max_unpacked_bytes:,} are accepted")
 
 
 def cell_text(value: object) -> str | None:
@@ -95,6 +67,11 @@ def _float_text(value: float) -> str:
     return text
 
 
+# Exports repeat their numbers and dates (school ids, prices, days): each distinct value is
+# turned into text once, and its text is shared. typed=True keeps 1, 1.0 and True apart.
+_cached_text = functools.lru_cache(maxsize=1 << 16, typed=True)(cell_text)
+
+
 def read_xlsx(path: Path, limits: XlsxLimits, sheet: str | None = None
               ) -> tuple[tuple[str, ...], list[list[str | None]]]:
     """The header and the rows (as text cells) of the first sheet, or the one named."""
@@ -102,22 +79,76 @@ def read_xlsx(path: Path, limits: XlsxLimits, sheet: str | None = None
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if sheet is None:
-            data = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        else:
-            if sheet not in workbook.sheet_names:
-                raise InputError(f"{path.name}: no sheet named {sheet!r}; the sheets are "
-                                 + ", ".join(workbook.sheet_names))
-            data = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        with CalamineWorkbook.from_path(str(path)) as workbook:
+            name = _sheet_name(path, workbook, sheet)
+            return _read_sheet(path, workbook.get_sheet_by_name(name), name, limits)
     except InputError:
         raise
     except Exception as exc:  # calamine raises its own types for broken files
-        raise InputError(f"{path.name}: the XLSX file cannot be read ({type(exc).__name__})") from None
-    while data and all(c in (None, "") for c in data[-1]):
-        data.pop()
-    if not data:
-        raise InputError(f"{path.name}: the first sheet is empty")
-    header = tuple("" if c is None else str(c).strip() for c in data[0])
-    rows = [[cell_text(c) for c in row] for row in data[1:]]
-    return header, rows
+        raise InputError(f"{path.name}: the XLSX file cannot be read ({type(exc).__name__}); "
+                         "open it in Excel and save it again") from None
+
+
+def _sheet_name(path: Path, workbook: Any, sheet: str | None) -> str:
+    names: list[str] = workbook.sheet_names
+    if not names:
+        raise InputError(f"{path.name}: the workbook has no sheets")
+    if sheet is not None and sheet not in names:
+        raise InputError(f"{path.name}: no sheet named {sheet!r}; the sheets are "
+                         + ", ".join(names))
+    name = sheet if sheet is not None else names[0]
+    kind = str(workbook.sheets_metadata[names.index(name)].typ)
+    if not kind.endswith("WorkSheet"):
+        which = f"the sheet {name!r}" if sheet is not None else f"the first sheet, {name!r},"
+        raise InputError(f"{path.name}: {which} is a {_KINDS.get(kind.rsplit('.', 1)[-1], kind)}"
+                         ", not a sheet of cells; move the sheet with the data first (or "
+                         "name it with --sheet) and save again")
+    return name
+
+
+_KINDS = {"ChartSheet": "chart", "DialogSheet": "dialog sheet", "MacroSheet": "macro sheet",
+          "Vba": "VBA module"}
+
+
+def _read_sheet(path: Path, data: Any, name: str, limits: XlsxLimits
+                ) -> tuple[tuple[str, ...], list[list[str | None]]]:
+    """The header (row 1) and the rows below it, every row from column A.
+
+    calamine's rows start at row 1 but at the first used column: they are padded so that a
+    cell keeps its column, and the engine numbers the rows as Excel does (header row 1).
+    """
+    start, end = data.start, data.end
+    if start is None or end is None:
+        raise InputError(f"{path.name}: the sheet {name!r} is empty")
+    span = (end[0] + 1) * (end[1] + 1)
+    if span > limits.cells:  # the guard counted this already; calamine is asked again
+        raise InputError(f"{path.name}: the sheet {name!r} spans {span:,} cells; at most "
+                         f"{limits.cells:,} are accepted ({limits.cells_setting})")
+    if start[0] > 0:
+        raise _no_header(path, name, start[0] + 1)
+    rows = iter(data.iter_rows())
+    first = next(rows)
+    # python-calamine gives rows from the first used column; should a version give them
+    # from column A, there is nothing to pad
+    lead = start[1] if len(first) == end[1] - start[1] + 1 else 0
+    header = tuple([""] * lead + ["" if c is None else str(c).strip() for c in first])
+    if not any(header):
+        raise _no_header(path, name, None)
+    pad: list[str | None] = [None] * lead
+    text = _cached_text
+    out = [pad + [(c or None) if c.__class__ is str else text(c) for c in row] for row in rows]
+    while out and all(c is None for c in out[-1]):
+        out.pop()
+    return header, out
+
+
+def _no_header(path: Path, name: str, first_row: int | None) -> InputError:
+    if first_row:
+        what = f"row 1 of the sheet {name!r} is empty; its first values are in row {first_row}"
+        delete = "row 1" if first_row == 2 else f"rows 1-{first_row - 1}"
+    else:
+        what = f"row 1 of the sheet {name!r} has no column names"
+        delete = "the rows above the column names"
+    return InputError(f"{path.name}: {what}. The column names (the header) must be in row 1, "
+                      f"so that every row keeps the number Excel shows: delete {delete} and "
+                      "save again")

@@ -74,7 +74,7 @@ def judge(ctx: Context, goal: Any, indicator: Any, milestones: dict[tuple[str, s
         status.note = "computed from strategistatus' own accounts (the web app)"
         return status
     series = _series(ctx, d, indicator)
-    point = _judged_point(series, d, indicator, target, ctx.at)
+    point = judged_point(series, indicator, target, ctx.at)
     if point is None:
         return status
     status.value, status.period, status.running = point.value, point.period, point.running
@@ -86,15 +86,23 @@ def judge(ctx: Context, goal: Any, indicator: Any, milestones: dict[tuple[str, s
     return status
 
 
+def judged_in_total(d: Any, indicator: Any) -> bool:
+    """Whether the indicator is judged on one figure at the date rather than per period: a
+    stock without a period (measured at the date) and a count without a target (the total
+    to date)."""
+    return (d.stock and indicator.period is None) or (d.measure == "count"
+                                                      and not indicator.targets)
+
+
 def _series(ctx: Context, d: Any, indicator: Any) -> Result:
-    if d.stock and indicator.period is None:
-        return compute(ctx, indicator)  # measured at the date
-    if d.measure == "count" and not indicator.targets:
-        return compute(ctx, indicator)  # a count without target: the total to date
+    if judged_in_total(d, indicator):
+        return compute(ctx, indicator)
     return compute(ctx, indicator, by=(default_period(indicator),))
 
 
-def _judged_point(series: Result, d: Any, indicator: Any, target: Any, at: dt.date) -> Any:
+def judged_point(series: Result, indicator: Any, target: Any, at: dt.date) -> Any:
+    """The row of ``series`` an indicator is judged on: the period that holds a passed
+    deadline, otherwise the latest period with data."""
     rows = [r for r in series.rows if not r.excepted]
     if not rows:
         return None

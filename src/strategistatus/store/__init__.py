@@ -23,7 +23,7 @@ from .staging import CellProblem, Pseudonymizer, Staged, Stager
 from .writing import Diff, FileChange, StagedFile
 
 if TYPE_CHECKING:
-    import ibis
+    from ibis import Table as IbisTable  # in the class, ``ibis`` is the property below
 
 __all__ = ["CellProblem", "FileChange", "ImportPlan", "RawFile", "Store"]
 
@@ -77,6 +77,16 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    def cursor(self) -> Store:
+        """Another connection to the same open database, for another thread (DuckDB: one
+        connection per thread). Its temporary tables and variables are its own, and it
+        sees the committed data; the web app checks an upload on one while other requests
+        use the app's own. Closed with ``close`` (a ``with`` block)."""
+        other = object.__new__(Store)
+        other.path, other.con, other._ibis = self.path, self.con.cursor(), None
+        other.reports, other.accounts = ReportRecords(other.con), AccountRecords(other.con)
+        return other
 
     def __enter__(self) -> Store:
         return self
@@ -134,7 +144,7 @@ class Store:
             self._ibis = ibis.duckdb.from_connection(self.con)
         return self._ibis
 
-    def table(self, name: str) -> ibis.Table:
+    def table(self, name: str) -> IbisTable:
         return self.ibis.table(name)
 
     def batches(self, dataset: str | None = None) -> list[dict[str, Any]]:
@@ -224,5 +234,19 @@ class Store:
         row = self.con.execute(
             "SELECT (SELECT max(batch_id) FROM import_batches), "
             "(SELECT max(override_id) FROM status_overrides), "
-            "(SELECT max(narrative_id) FROM narratives), (SELECT count(*) FROM rounds)").fetchone()
+            "(SELECT max(narrative_id) FROM narratives), (SELECT count(*) FROM rounds), "
+            "(SELECT max(entry_id) FROM audit_log WHERE action = 'purge')").fetchone()
         return tuple(row) if row else ()
+
+    # -- retention ---------------------------------------------------------------------------
+    def purge(self, before: dt.date, *, apply: bool, user: str | None = None,
+              now: dt.datetime | None = None, files: dict[str, int] | None = None) -> list[Any]:
+        """Person-level rows older than ``before`` per table (``retention.RULES``): counted,
+        or with ``apply`` deleted in one transaction with an audit entry (``files``: what
+        the caller deletes from the workspace's folders, recorded in the same entry)."""
+        from . import retention
+
+        if not apply:
+            return list(retention.count_rows(self.con, before))
+        return list(retention.delete_rows(self.con, before, user=user,
+                                          now=now or dt.datetime.now(), files=files or {}))

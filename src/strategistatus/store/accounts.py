@@ -4,9 +4,15 @@ Only hashes are kept: argon2 hashes of passwords (made by ``strategistatus.web.s
 and the SHA-256 of each session token; never a password or a token. The audit log is
 append-only: this class can add entries and read them, nothing else.
 
+User names are compared one way everywhere: by ``names.name_key`` (Unicode NFKC and case
+folding), never by SQL ``lower()``, which treats some letters (``İ``) differently. The
+account lookup, uniqueness and the failed sign-ins all use that key; a new name that looks
+like an existing one, mixes scripts or holds invisible characters is refused (``names``).
+
 Times are stored without a time zone, as local time (like the rest of the database); an
 aware ``now`` is turned into local time first. Every method is one statement (or a short
 transaction where it must read before it writes), so a caller never gets half a change.
+Values are bound as parameters, never written into the SQL text.
 """
 
 from __future__ import annotations
@@ -19,10 +25,9 @@ import duckdb
 
 from strategistatus.errors import InputError
 
-from .parsing import lit
+from .names import display_name, name_key, name_problem, skeleton
 
 ROLES = ("admin", "central", "leader")
-NAME = re.compile(r"\w[\w.@-]{0,99}")
 
 # users() and the CLI never show the password hash
 _USER_COLUMNS = ("user_id", "name", "role", "school_id", "disabled", "created_at",
@@ -32,14 +37,6 @@ _USER_COLUMNS = ("user_id", "name", "role", "school_id", "disabled", "created_at
 def naive(now: dt.datetime) -> dt.datetime:
     """``now`` as naive local time (an aware time is converted; a naive one is kept)."""
     return now.astimezone().replace(tzinfo=None) if now.tzinfo is not None else now
-
-
-def _ts(now: dt.datetime) -> str:
-    return f"TIMESTAMP {lit(naive(now).isoformat(sep=' '))}"
-
-
-def _opt(text: str | None) -> str:
-    return "NULL" if text is None else lit(text)
 
 
 def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -61,11 +58,12 @@ class AccountRecords:
     # -- users ----------------------------------------------------------------------------
     def create_user(self, name: str, *, role: str, school_id: str | None, password_hash: str,
                     now: dt.datetime) -> int:
-        """A new account; its id. Names are unique whatever their case."""
-        name = name.strip()
-        if not NAME.fullmatch(name):
-            raise InputError(f"{name!r} is not a usable user name: use 1 to 100 letters, digits "
-                             "and . _ - @, starting with a letter or digit")
+        """A new account; its id. The name is stored NFKC-normalised; it is refused when it
+        equals an existing name (case folded), or looks like one (``names.skeleton``)."""
+        problem = name_problem(name)
+        if problem:
+            raise InputError(problem)
+        name = display_name(name)
         if role not in ROLES:
             raise InputError(f"the role must be one of {', '.join(ROLES)}, not {role!r}")
         school_id = school_id.strip() if school_id and school_id.strip() else None
@@ -76,33 +74,47 @@ class AccountRecords:
                              "(leave the school out)")
         if not password_hash.startswith("$argon2"):
             raise InputError("the password must be stored as an argon2 hash")
-        if self.user(name) is not None:
-            raise InputError(f"there is already a user called {name!r} (names are unique "
-                             "whatever their case)")
+        key, looks = name_key(name), skeleton(name)
+        for other in self._names():
+            if name_key(other) == key:
+                raise InputError(f"there is already a user called {other!r} (names are unique "
+                                 "whatever their case)")
+            if skeleton(other) == looks:
+                raise InputError(f"{name!r} looks too much like the existing user {other!r}; "
+                                 "choose a name that cannot be mistaken for it")
         try:
             row = self.con.execute(
                 "INSERT INTO users (user_id, name, role, school_id, password_hash, disabled, "
-                f"created_at) VALUES (nextval('user_ids'), {lit(name)}, {lit(role)}, "
-                f"{_opt(school_id)}, {lit(password_hash)}, false, {_ts(now)}) "
-                "RETURNING user_id").fetchone()
+                "created_at) VALUES (nextval('user_ids'), ?, ?, ?, ?, false, ?) "
+                "RETURNING user_id", [name, role, school_id, password_hash, naive(now)]
+            ).fetchone()
         except duckdb.ConstraintException:  # made by another process just now
             raise InputError(f"there is already a user called {name!r}") from None
         assert row is not None
         return int(row[0])
 
+    def _names(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT name FROM users").fetchall()]
+
     def user(self, name: str) -> dict[str, Any] | None:
-        """The account called ``name`` (any case), password hash included; None if none."""
-        return _one(self.con.execute(
-            f"SELECT * FROM users WHERE lower(name) = lower({lit(name.strip())})"))
+        """The account called ``name`` (compared by ``name_key``: any case, any Unicode
+        form), password hash included; None if none."""
+        key = name_key(name)
+        if not key:
+            return None
+        found = sorted((stored != display_name(name), user_id) for user_id, stored in
+                       self.con.execute("SELECT user_id, name FROM users").fetchall()
+                       if name_key(stored) == key)  # two only in a database made before
+        return self.user_by_id(found[0][1]) if found else None  # the key: the exact one
 
     def user_by_id(self, user_id: int) -> dict[str, Any] | None:
         """The account with this id, password hash included; None if none."""
-        return _one(self.con.execute(f"SELECT * FROM users WHERE user_id = {int(user_id)}"))
+        return _one(self.con.execute("SELECT * FROM users WHERE user_id = ?", [int(user_id)]))
 
     def users(self) -> list[dict[str, Any]]:
         """Every account, by name, without password hashes."""
-        return _dicts(self.con.execute(
-            f"SELECT {', '.join(_USER_COLUMNS)} FROM users ORDER BY lower(name)"))
+        rows = _dicts(self.con.execute(f"SELECT {', '.join(_USER_COLUMNS)} FROM users"))
+        return sorted(rows, key=lambda u: (name_key(u["name"]), u["user_id"]))
 
     def _require(self, name: str) -> dict[str, Any]:
         user = self.user(name)
@@ -113,9 +125,8 @@ class AccountRecords:
     def set_disabled(self, name: str, disabled: bool, now: dt.datetime) -> None:
         """Disable (or enable again) an account; disabling also ends all its sessions."""
         user = self._require(name)
-        when = _ts(now) if disabled else "NULL"
-        self.con.execute(f"UPDATE users SET disabled = {'true' if disabled else 'false'}, "
-                         f"disabled_at = {when} WHERE user_id = {int(user['user_id'])}")
+        self.con.execute("UPDATE users SET disabled = ?, disabled_at = ? WHERE user_id = ?",
+                         [disabled, naive(now) if disabled else None, int(user["user_id"])])
         if disabled:
             self.delete_sessions_of(user["user_id"])
 
@@ -123,12 +134,12 @@ class AccountRecords:
         user = self._require(name)
         if not password_hash.startswith("$argon2"):
             raise InputError("the password must be stored as an argon2 hash")
-        self.con.execute(f"UPDATE users SET password_hash = {lit(password_hash)} "
-                         f"WHERE user_id = {int(user['user_id'])}")
+        self.con.execute("UPDATE users SET password_hash = ? WHERE user_id = ?",
+                         [password_hash, int(user["user_id"])])
 
     def record_sign_in(self, user_id: int, now: dt.datetime) -> None:
-        self.con.execute(f"UPDATE users SET last_sign_in = {_ts(now)} "
-                         f"WHERE user_id = {int(user_id)}")
+        self.con.execute("UPDATE users SET last_sign_in = ? WHERE user_id = ?",
+                         [naive(now), int(user_id)])
 
     # -- sessions -------------------------------------------------------------------------
     def create_session(self, user_id: int, token_hash: str, csrf_token: str,
@@ -136,8 +147,8 @@ class AccountRecords:
         """A session under the SHA-256 (hex) of its token; the token itself is never stored."""
         if not re.fullmatch(r"[0-9a-f]{64}", token_hash):
             raise ValueError("a session is stored under the SHA-256 hex digest of its token")
-        self.con.execute(f"INSERT INTO sessions VALUES ({lit(token_hash)}, {int(user_id)}, "
-                         f"{lit(csrf_token)}, {_ts(now)}, {_ts(now)})")
+        self.con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+                         [token_hash, int(user_id), csrf_token, naive(now), naive(now)])
 
     def session(self, token_hash: str) -> dict[str, Any] | None:
         """The session with its user: token_hash, csrf_token, user_id, name, role, school_id,
@@ -145,32 +156,32 @@ class AccountRecords:
         return _one(self.con.execute(
             "SELECT s.token_hash, s.csrf_token, s.user_id, u.name, u.role, u.school_id, "
             "u.disabled, s.created_at, s.last_seen FROM sessions s JOIN users u "
-            f"ON u.user_id = s.user_id WHERE s.token_hash = {lit(token_hash)}"))
+            "ON u.user_id = s.user_id WHERE s.token_hash = ?", [token_hash]))
 
     def touch_session(self, token_hash: str, now: dt.datetime) -> None:
-        self.con.execute(f"UPDATE sessions SET last_seen = {_ts(now)} "
-                         f"WHERE token_hash = {lit(token_hash)}")
+        self.con.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
+                         [naive(now), token_hash])
 
     def delete_session(self, token_hash: str) -> None:
-        self.con.execute(f"DELETE FROM sessions WHERE token_hash = {lit(token_hash)}")
+        self.con.execute("DELETE FROM sessions WHERE token_hash = ?", [token_hash])
 
     def delete_sessions_of(self, user_id: int) -> None:
-        self.con.execute(f"DELETE FROM sessions WHERE user_id = {int(user_id)}")
+        self.con.execute("DELETE FROM sessions WHERE user_id = ?", [int(user_id)])
 
-    # -- failed sign-ins ------------------------------------------------------------------
+    # -- failed sign-ins (per name key and address) ---------------------------------------
     def record_failure(self, name: str, ip: str, now: dt.datetime) -> None:
-        self.con.execute("INSERT INTO sign_in_failures VALUES "
-                         f"({lit(name.strip().lower())}, {lit(ip)}, {_ts(now)})")
+        self.con.execute("INSERT INTO sign_in_failures VALUES (?, ?, ?)",
+                         [name_key(name), ip, naive(now)])
 
     def failures_since(self, name: str, ip: str, since: dt.datetime) -> int:
         row = self.con.execute(
-            f"SELECT count(*) FROM sign_in_failures WHERE name = {lit(name.strip().lower())} "
-            f"AND ip = {lit(ip)} AND failed_at >= {_ts(since)}").fetchone()
+            "SELECT count(*) FROM sign_in_failures WHERE name = ? AND ip = ? "
+            "AND failed_at >= ?", [name_key(name), ip, naive(since)]).fetchone()
         return int(row[0]) if row else 0
 
     def clear_failures(self, name: str, ip: str) -> None:
-        self.con.execute(f"DELETE FROM sign_in_failures WHERE name = {lit(name.strip().lower())} "
-                         f"AND ip = {lit(ip)}")
+        self.con.execute("DELETE FROM sign_in_failures WHERE name = ? AND ip = ?",
+                         [name_key(name), ip])
 
     # -- audit log (append-only) ----------------------------------------------------------
     def audit(self, now: dt.datetime, user: str | None, action: str, object: str | None,
@@ -178,33 +189,33 @@ class AccountRecords:
         """Add an entry: when, who (None: nobody signed in), what, to what, which school."""
         if not action:
             raise ValueError("an audit entry needs an action")
-        self.con.execute(
-            f"INSERT INTO audit_log VALUES (nextval('audit_ids'), {_ts(now)}, {_opt(user)}, "
-            f"{lit(action)}, {_opt(object)}, {_opt(school_id)}, {_opt(detail)})")
+        self.con.execute("INSERT INTO audit_log VALUES (nextval('audit_ids'), ?, ?, ?, ?, ?, ?)",
+                         [naive(now), user, action, object, school_id, detail])
 
     def audit_many(self, entries: list[tuple]) -> None:
         """Several entries (now, user, action, object, school_id) in one statement."""
         if not entries:
             return
-        values = ", ".join(
-            f"(nextval('audit_ids'), {_ts(now)}, {_opt(user)}, {lit(action)}, {_opt(obj)}, "
-            f"{_opt(school)}, NULL)" for now, user, action, obj, school in entries)
-        self.con.execute(f"INSERT INTO audit_log VALUES {values}")
+        values = ", ".join(["(nextval('audit_ids'), ?, ?, ?, ?, ?, NULL)"] * len(entries))
+        params = [v for now, user, action, obj, school in entries
+                  for v in (naive(now), user, action, obj, school)]
+        self.con.execute(f"INSERT INTO audit_log VALUES {values}", params)
 
     def audit_entries(self, school_id: str | None = None, limit: int = 1000
                       ) -> list[dict[str, Any]]:
         """Entries newest first (keys: entry_id, time, user, action, object, school_id,
         detail); only those of one school when ``school_id`` is given."""
-        where = f" WHERE school_id = {lit(school_id)}" if school_id is not None else ""
+        where = " WHERE school_id = ?" if school_id is not None else ""
+        params = [school_id] if school_id is not None else []
         return _dicts(self.con.execute(
-            f"SELECT * FROM audit_log{where} ORDER BY time DESC, entry_id DESC "
-            f"LIMIT {max(0, int(limit))}"))
+            f"SELECT * FROM audit_log{where} ORDER BY time DESC, entry_id DESC LIMIT ?",
+            [*params, max(0, int(limit))]))
 
     # -- checks ---------------------------------------------------------------------------
     def known_school(self, school_id: str) -> bool | None:
         """Whether the schools dataset has ``school_id``; None when no schools are imported."""
-        row = self.con.execute("SELECT count(*), count(*) FILTER (WHERE school_id = "
-                               f"{lit(school_id)}) FROM main.schools").fetchone()
+        row = self.con.execute("SELECT count(*), count(*) FILTER (WHERE school_id = ?) "
+                               "FROM main.schools", [school_id]).fetchone()
         if not row or not row[0]:
             return None
         return bool(row[1])

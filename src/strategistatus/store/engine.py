@@ -21,7 +21,7 @@ from .schema import SCHEMA_VERSION, all_ddl
 def connect(path: Path, *, read_only: bool = False, memory_limit: str = "1GB",
             threads: int | None = None, temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A connection to the database file, created with its schema if it is new."""
-    config: dict[str, str | int | bool] = {"memory_limit": memory_limit}
+    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit}
     if threads:
         config["threads"] = threads
     if temp_dir is not None:
@@ -37,6 +37,8 @@ def connect(path: Path, *, read_only: bool = False, memory_limit: str = "1GB",
         raise WorkspaceError(f"cannot open the database {path}: {exc}") from None
     if not read_only:
         ensure_schema(con)
+        drop_leftovers(con)
+        _empty_spill_folder(temp_dir or path.with_name(path.name + ".tmp"))
     elif not _current(con):  # made by an earlier version: bring the schema up to date first
         con.close()
         connect(path, read_only=False, memory_limit=memory_limit, threads=threads,
@@ -64,6 +66,35 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(statement)
         con.execute(f"INSERT OR REPLACE INTO store_meta VALUES ('schema_version', "
                     f"'{SCHEMA_VERSION}')")
+
+
+def drop_leftovers(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what an older version's imports left behind: views named ``_stg_...`` that read
+    the source file (raw CPR numbers while the file exists). Nothing of an import may
+    outlive it but its stored rows and its batch record."""
+    views = con.execute("SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal "
+                        "AND NOT temporary AND starts_with(view_name, '_stg_')").fetchall()
+    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT "
+                         "temporary AND starts_with(table_name, '_stg_')").fetchall()
+    for kind, found in (("VIEW", views), ("TABLE", tables)):
+        for schema, name in found:
+            con.execute(f'DROP {kind} IF EXISTS "{_ident(schema)}"."{_ident(name)}"')
+    if views or tables:
+        con.execute("CHECKPOINT")
+
+
+def _empty_spill_folder(folder: Path) -> None:
+    """Delete what the engine spilled to disk before a crash (it may hold raw cells of a file
+    being imported). Called right after opening for writing: no other process has the
+    database then, and this connection has spilled nothing yet."""
+    if folder.is_dir():
+        for leftover in folder.iterdir():
+            if leftover.is_file():
+                leftover.unlink(missing_ok=True)
+
+
+def _ident(name: str) -> str:
+    return name.replace('"', '""')
 
 
 @contextlib.contextmanager

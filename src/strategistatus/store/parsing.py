@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from strategistatus.sources.columns import Column, Kind
+from strategistatus.text import sql_clean_line
 
 _HELPER = re.compile(r"\{h:(\w+)\}")
 DATE_SHAPE = (r"(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})"
@@ -61,7 +62,13 @@ def parse_column(column: Column, ctx: ParseContext) -> ParsedColumn:
 
 
 def _text(column: Column, ctx: ParseContext) -> ParsedColumn:
-    return ParsedColumn(reasons=[("length({v}) > 1000", lit("longer than 1000 characters"))])
+    """Text as it is, cleaned as one line (``text.clean_line``): control characters and
+    direction overrides removed, line breaks and tabs a space, normal form C."""
+    return ParsedColumn(
+        helpers={"t": sql_clean_line("{v}")},
+        value="{h:t}",
+        reasons=[("length({v}) > 1000", lit("longer than 1000 characters")),
+                 ("{h:t} IS NULL", lit("only control or invisible characters"))])
 
 
 def _numbers(ctx: ParseContext) -> dict[str, str]:

@@ -97,8 +97,13 @@ class Stager:
         return f"_stg_{stem}_{self._n}"
 
     def load_csv(self, path: Path, label: str, delimiter: str, names: list[str | None]) -> str:
-        """A TEMP view of the CSV's cells as text, columns named by ``names`` (None: dropped)."""
-        view = self._name("src")
+        """A TEMP table of the CSV's cells as text, columns named by ``names`` (None: dropped).
+
+        The file's path and header reach the engine only as values of the reader (never in
+        SQL text), and nothing that refers to the file outlives this call: the reader is
+        registered for one statement and unregistered again.
+        """
+        table = self._name("src")
         try:
             rel = self.con.read_csv(str(path), delimiter=delimiter, header=True, all_varchar=True,
                                     quotechar='"', escapechar='"', null_padding=False,
@@ -110,9 +115,15 @@ class Stager:
         if len(source) != len(names):
             raise InputError(f"{label}: the header has {len(names)} columns but the rows have "
                              f"{len(source)}; check the delimiter and quotes")
-        select = ", ".join(f'"{s}" AS "{n}"' for s, n in zip(source, names, strict=True) if n)
-        rel.project(select).create_view(view, replace=True)
-        return view
+        select = ", ".join(f'#{i + 1} AS "{n}"' for i, n in enumerate(names) if n)
+        self.con.register("_stg_reader", rel.project(select))
+        try:
+            self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM "_stg_reader"')
+        except duckdb.Error as exc:
+            raise InputError(f"{label}: {_csv_error(exc)}") from None
+        finally:
+            self.con.unregister("_stg_reader")
+        return table
 
     def load_rows(self, names: list[str | None], rows: list[list[str | None]]) -> str:
         """Rows already read (from XLSX) in a TEMP table, as text."""
@@ -161,8 +172,7 @@ class Stager:
         """
         if any(c.kind is Kind.PERSON for c in columns):
             self.pseudonymizer.check_installed(self.con)
-        cells = self._name("cells")
-        self.con.execute(f'CREATE TEMP TABLE "{cells}" AS SELECT * FROM "{source}"')
+        cells = source  # a TEMP table of the file's cells (load_csv, load_rows)
         lookups = self._few_distinct(dataset, columns, constants)
         parsed = {c.name: parse_column(c, ctx) for c in columns}
         for p in parsed.values():  # the parsed value as the last helper: computed once

@@ -327,7 +327,7 @@ def _index_page(strategy: Strategy) -> str:
                 f"{_md(goal.owner or WORDS['no_owner'][lang])}; {_count(count, lang)})"
             )
         lines += ["", f"### {_H_STATUS[lang]}", "", _STATUS_INTRO[lang], ""]
-        other = "en" if lang == "da" else "da"
+        other: Lang = "en" if lang == "da" else "da"
         for _code, word, meaning in STATUS_WORDS:
             lines.append(f"- **{word[lang]}** ({word[other]}): {meaning[lang]}")
         lines += ["", f"### {_H_HOW[lang]}", "", *_HOW[lang]]

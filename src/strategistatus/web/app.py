@@ -8,8 +8,10 @@ one writer; requests take turns on it (a lock), so a reader never sees half an i
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
+import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterator
@@ -25,7 +27,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
+from strategistatus.errors import mask_cpr
 from strategistatus.strategy import load_strategy
 from strategistatus.workspace import Workspace
 
@@ -139,7 +143,9 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     state = State(ws, store, load_strategy(ws.strategy_path), clock)
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # noqa: ANN202
+        sweeping = asyncio.create_task(_every_minute(sweep_uploads))
         yield
+        sweeping.cancel()
         with state.lock:
             state.flush_audit()
         ws.unshare_store()
@@ -171,14 +177,21 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     app.add_middleware(BodyLimit, upload_limit=lambda: state.ws.settings.upload_limit_mb << 20,
                        gate=may_upload, refusal=refusal)
 
-    app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals too
+    app.add_middleware(SecurityHeaders)  # on every answer, refusals too
+    from .proxy import TrustedProxies, parse_networks
+
+    # outermost: the client address and scheme (a trusted proxy's headers) for all the rest
+    app.add_middleware(TrustedProxies,
+                       networks=parse_networks(ws.settings.trusted_proxies))
 
     @contextmanager
     def db() -> Iterator[State]:
         with state.lock:
             yield state
 
-    async def principal(request: Request) -> Principal:
+    def principal(request: Request) -> Principal:
+        """Who asks. A plain function, so FastAPI runs it in a worker thread: a session not
+        in the cache is looked up in the database, never on the event loop."""
         token = request.cookies.get(SESSION_COOKIE)
         if not token:
             return PUBLIC
@@ -240,8 +253,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @app.get("/api/v1/overview", tags=["pages"], response_model=None,
              responses=m.documented(m.Overview))
-    async def api_overview(at: dt.date | None = None, lang: str = "da",
-                     who: Principal = Depends(principal)) -> JSONResponse:  # noqa: B008
+    def api_overview(at: dt.date | None = None, lang: str = "da",
+                     who: Principal = Depends(principal)) -> Response:  # noqa: B008
         day, lang = at_of(at), _lang(lang)
         with db():
             return _cached_json(state, ("overview", who.signed_in, day, lang),
@@ -249,8 +262,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @app.get("/api/v1/goals/{goal_id}", tags=["pages"], response_model=None,
              responses=m.documented(m.GoalPage, 404))
-    async def api_goal(goal_id: str, at: dt.date | None = None, lang: str = "da",
-                 who: Principal = Depends(principal)) -> JSONResponse:  # noqa: B008
+    def api_goal(goal_id: str, at: dt.date | None = None, lang: str = "da",
+                 who: Principal = Depends(principal)) -> Response:  # noqa: B008
         day, lang = at_of(at), _lang(lang)
         with db():
             return _cached_json(state, ("goal", goal_id, who.view, day, lang),
@@ -258,7 +271,7 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @app.get("/api/v1/schools", tags=["pages"], response_model=None,
              responses=m.documented(m.SchoolList))
-    async def api_schools(who: Principal = Depends(principal)) -> list[dict[str, Any]]:  # noqa: B008
+    def api_schools(who: Principal = Depends(principal)) -> list[dict[str, Any]]:  # noqa: B008
         with db():
             names = state.school_names()
         return [{"school_id": k, "name": v, "detail": who.may_see_school(k)}
@@ -266,8 +279,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @app.get("/api/v1/schools/{school_id}", tags=["pages"], response_model=None,
              responses=m.documented(m.SchoolPage, 404))
-    async def api_school(school_id: str, at: dt.date | None = None, lang: str = "da",
-                   who: Principal = Depends(school_viewer)) -> JSONResponse:  # noqa: B008
+    def api_school(school_id: str, at: dt.date | None = None, lang: str = "da",
+                   who: Principal = Depends(school_viewer)) -> Response:  # noqa: B008
         day, lang = at_of(at), _lang(lang)
         with db():
             answer = _cached_json(state, ("school", school_id, day, lang),
@@ -277,14 +290,14 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     # -- pages --------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def home(request: Request, at: dt.date | None = None, lang: str | None = None,
+    def home(request: Request, at: dt.date | None = None, lang: str | None = None,
              who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         with db():
             ctx = contexts.overview(state, who, at_of(at), request_lang(request))
         return page(request, "overview.html", ctx, who)
 
     @app.get("/goals/{goal_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def goal_page(goal_id: str, request: Request, at: dt.date | None = None,
+    def goal_page(goal_id: str, request: Request, at: dt.date | None = None,
                         lang: str | None = None,
                   who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         with db():
@@ -292,7 +305,7 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         return page(request, "goal.html", ctx, who)
 
     @app.get("/schools/{school_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def school_page(school_id: str, request: Request, at: dt.date | None = None,
+    def school_page(school_id: str, request: Request, at: dt.date | None = None,
                     lang: str | None = None, who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         with db():
             ctx = contexts.school(state, who, school_id, at_of(at), request_lang(request))
@@ -339,16 +352,19 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     from .operations import add_operations
 
-    add_operations(app, state, templates, principal, csrf, db)
+    sweep_uploads = add_operations(app, state, templates, principal, csrf, db)
     from .users import add_users
 
     add_users(app, state, templates, principal, csrf, db)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        """FastAPI's 422, written in ASCII: the input it echoes may hold an unpaired surrogate
-        (JSON allows "\\ud800"), which UTF-8 cannot encode."""
-        body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
+        """FastAPI's 422 without the input it would echo: what was sent may be a whole file
+        of CPR numbers (a file sent without a file name arrives as a plain field), a
+        password, or an unpaired surrogate that UTF-8 cannot encode."""
+        errors = [{k: v for k, v in e.items() if k not in ("input", "ctx", "url")}
+                  for e in exc.errors()]
+        body = mask_cpr(json.dumps({"detail": jsonable_encoder(errors)}, ensure_ascii=True))
         return Response(body, status_code=422, media_type="application/json")
 
     @app.exception_handler(HTTPException)
@@ -362,6 +378,17 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     return app
 
 
+async def _every_minute(job: Callable[[], None]) -> None:
+    """Run ``job`` every minute, off the event loop, until cancelled; a failure is logged
+    and the next minute tries again."""
+    while True:
+        await asyncio.sleep(60)
+        try:
+            await run_in_threadpool(job)
+        except Exception:  # noqa: BLE001 - a housekeeping job must not stop the server
+            logging.getLogger("strategistatus").exception("upload sweep failed")
+
+
 def _cached_json(state: State, key: tuple, make: Callable[[], Any]) -> Response:
     """A page context's JSON, written once per data version and kept with the context (the
     key names everything the answer depends on, the caller's view of the schools too)."""
@@ -371,6 +398,8 @@ def _cached_json(state: State, key: tuple, make: Callable[[], Any]) -> Response:
 
 
 def _ip(request: Request) -> str:
+    """The client's address: the TCP peer's, or the one a trusted proxy forwarded
+    (``web/proxy.py`` has already decided which; nothing here reads a header)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -379,5 +408,7 @@ def _lang(lang: str) -> str:
 
 
 def _set_session_cookie(response: Response, request: Request, token: str) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax, and Secure when the request came over
+    HTTPS (the scheme after ``web/proxy.py``: a trusted proxy's X-Forwarded-Proto counts)."""
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", max_age=10 * 3600)
+                        secure=request.scope.get("scheme") == "https", max_age=10 * 3600)

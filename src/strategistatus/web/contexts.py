@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from strategistatus.disclosure import PublicRelease
 from strategistatus.indicators import Context, IndicatorError, compute
 from strategistatus.indicators.base import REGISTRY
 from strategistatus.indicators.periods import school_year_of
@@ -41,9 +42,18 @@ def _indicator_row(i: Any, title: str, lang: str) -> dict[str, Any]:
 def overview(state: Any, principal: Principal, at: dt.date, lang: str = "da") -> dict[str, Any]:
     """Every goal and indicator for the municipality; for the public, small numbers hidden."""
     if not principal.signed_in:
-        return state.memo(("overview", "public", at, lang),
-                          lambda: public_overview(overview(state, STAFF_VIEW, at, lang)))
+        release = public_release(state)
+        day = release.date(at)
+        return state.memo(("overview", "public", day, lang), lambda: public_overview(
+            overview(state, STAFF_VIEW, day, lang), release))
     return state.memo(("overview", at, lang), lambda: _overview(state, at, lang))
+
+
+def public_release(state: Any) -> PublicRelease:
+    """The public's release of the current data (kept until the data change)."""
+    today = state.clock().date()
+    return state.memo(("public release", today), lambda: PublicRelease(
+        state.store, state.strategy, today))
 
 
 def _overview(state: Any, at: dt.date, lang: str) -> dict[str, Any]:
@@ -89,8 +99,10 @@ def goal(state: Any, principal: Principal, goal_id: str, at: dt.date, lang: str 
     if goal_id not in [g.id for g in strategy.goals]:
         raise HTTPException(status_code=404, detail="no such goal")
     if not principal.signed_in:
-        return state.memo(("goal", "public", goal_id, at, lang),
-                          lambda: public_goal(goal(state, STAFF_VIEW, goal_id, at, lang)))
+        release = public_release(state)
+        day = release.date(at)
+        return state.memo(("goal", "public", goal_id, day, lang), lambda: public_goal(
+            _goal_page(state, goal_id, day, lang), release))
     shared = state.memo(("goal", goal_id, at, lang), lambda: _goal(state, goal_id, at, lang))
     rows = [{**row, "per_school": [s for s in row["per_school"] if principal.signed_in
                                    and principal.may_see_school(s["school_id"])]}
@@ -98,10 +110,19 @@ def goal(state: Any, principal: Principal, goal_id: str, at: dt.date, lang: str 
     return {**shared, "indicators": rows}
 
 
+def _goal_page(state: Any, goal_id: str, at: dt.date, lang: str) -> dict[str, Any]:
+    """The goal's part of the overview, as its page starts (no rows per school or grade)."""
+    overview = state.memo(("overview", at, lang), lambda: _overview(state, at, lang))
+    page = {**next(g for g in overview["goals"] if g["id"] == goal_id),
+            "at": at.isoformat(), "lang": lang}
+    page["indicators"] = [{**row, "per_school": [], "per_grade": []}
+                          for row in page["indicators"]]
+    return page
+
+
 def _goal(state: Any, goal_id: str, at: dt.date, lang: str) -> dict[str, Any]:
     strategy = state.strategy
-    page = {**next(g for g in _overview(state, at, lang)["goals"] if g["id"] == goal_id),
-            "at": at.isoformat(), "lang": lang}
+    page = _goal_page(state, goal_id, at, lang)
     schools = state.school_names()
     ctx = Context(state.store.table, at)
     for row in page["indicators"]:

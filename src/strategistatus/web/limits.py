@@ -13,17 +13,19 @@ This ASGI middleware stands in front:
   the moment it passes the limit.
 
 Behind a reverse proxy, set its own limit too (e.g. nginx ``client_max_body_size 51m``), so
-an oversized body is stopped before it reaches this machine at all.
+an oversized body is stopped before it reaches this app at all (docs/deployment.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
+import anyio
 from fastapi import HTTPException
 from starlette.requests import cookie_parser
 from starlette.responses import Response
+from starlette.types import Message, Receive, Send
 
 UPLOAD_PATHS = frozenset({"/imports", "/api/v1/imports"})
 FORM_ALLOWANCE = 1 << 20
@@ -44,13 +46,14 @@ class BodyLimit:
         self.gate = gate  # None when the caller may upload, else (status, reason)
         self.refusal = refusal  # the response for a refusal (JSON for the API, else a page)
 
-    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[dict]],
-                       send: Callable[[dict], Awaitable[None]]) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         upload = scope["method"] == "POST" and scope["path"].rstrip("/") in UPLOAD_PATHS
-        if upload and (refused := self.gate(scope)) is not None:
+        # the gate may look the session up in the database: in a worker thread, never on
+        # the event loop (an import holding the database must not stop other requests)
+        if upload and (refused := await anyio.to_thread.run_sync(self.gate, scope)) is not None:
             await self.refusal(scope, *refused)(scope, receive, send)
             return
         limit = self.upload_limit() + FORM_ALLOWANCE if upload else FORM_ALLOWANCE
@@ -60,7 +63,7 @@ class BodyLimit:
             return
         received = 0
 
-        async def counted() -> dict:
+        async def counted() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":

@@ -8,7 +8,7 @@ percentage or a count is a number (counts arrive as whole numbers).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -21,7 +21,10 @@ Mark = Literal["✔", "↗", "!", "✘", "…", "i", "?"]
 """The status as one sign (report.words.MARK), in the order of ``Status``."""
 Lang = Literal["da", "en"]
 Unit = Literal["percent", "count", "milestone"]
-DatasetName = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # a Literal of the registry's names is made at run time; mypy sees str
+    DatasetName = str
+else:
+    DatasetName = Literal[tuple(DATASETS)]
 
 At = Annotated[dt.date, Field(description="The date measured at (YYYY-MM-DD)")]
 LangOf = Annotated[Lang, Field(description="The language of titles and labels")]
@@ -318,7 +321,16 @@ class ImportResult(ApiModel):
     error_count: int = Field(description="The number of errors in all")
     warnings: list[ImportWarning] = Field([], description="The first 100 warnings")
     upload_id: str = Field(description="The upload's id, for POST /api/v1/imports/{upload_id}/"
-                           "confirm; an upload can be confirmed once")
+                           "confirm or DELETE /api/v1/imports/{upload_id}. A checked file "
+                           "waits upload_keep_minutes (default 60) for its confirmation; a "
+                           "refused, imported, cancelled or expired upload is deleted")
+
+
+class ImportCancelled(ApiModel):
+    """DELETE /api/v1/imports/{upload_id}: the upload is deleted without being imported."""
+
+    upload_id: str = Field(description="The upload's id")
+    cancelled: bool = Field(description="Always true")
 
 
 # -- narratives and reports ---------------------------------------------------------------
@@ -356,6 +368,7 @@ OPERATIONS: dict[tuple[str, str], type[BaseModel]] = {
     ("GET", "/api/v1/schools/{school_id}"): SchoolPage,
     ("POST", "/api/v1/imports"): ImportResult,
     ("POST", "/api/v1/imports/{upload_id}/confirm"): ImportResult,
+    ("DELETE", "/api/v1/imports/{upload_id}"): ImportCancelled,
     ("GET", "/api/v1/narratives"): Narratives,
     ("PUT", "/api/v1/narratives/{goal_id}"): Narratives,
     ("POST", "/api/v1/reports"): ReportMade,

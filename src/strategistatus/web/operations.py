@@ -7,20 +7,18 @@ made with the session cookie carries it in the X-CSRF-Token header. Each action 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import secrets
-import shutil
 from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import StringConstraints
 
 from strategistatus.errors import StrategistatusError
-from strategistatus.importer import import_files
+from strategistatus.importer import read_files, stage_and_write
 from strategistatus.report import service as reports
 from strategistatus.sources.registry import DATASETS
 
@@ -28,12 +26,15 @@ from . import models as m
 from .inputs import Text, check_day
 from .language import request_lang
 from .principal import Principal
+from .uploads import TooLarge, Upload, UploadArea
 
 STAFF = ("admin", "central")
-Dataset = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # a Literal of the registry's names is made at run time; mypy sees str
+    Dataset = str
+else:
+    Dataset = Literal[tuple(DATASETS)]
 Format = Literal["md", "html", "docx", "pdf"]
 Lang = Literal["da", "en"]
-_UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _REPORT_NAME = re.compile(r"^[\w.-]+\.(md|html|docx|pdf)$")  # \w: Danish letters too, no "/"
 Round = Annotated[Text, StringConstraints(max_length=100)]
 
@@ -49,9 +50,21 @@ def _report_json(report: Any) -> dict[str, Any]:
 
 
 def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable,
-                   csrf: Callable, db: Callable) -> None:
-    uploads = state.ws.root / "uploads"
-    out = state.ws.root / "reports"
+                   csrf: Callable, db: Callable) -> Callable[[], None]:
+    """Add the work pages and their API; returns the sweep of expired uploads (the app
+    runs it every minute)."""
+    area = UploadArea(state.ws.uploads,
+                      dt.timedelta(minutes=state.ws.settings.upload_keep_minutes))
+    area.sweep()  # at start-up: nobody can confirm an upload of an earlier run
+    out = state.ws.reports
+
+    def sweep() -> None:
+        gone = area.sweep(state.clock())
+        if gone:
+            with db():
+                for upload in gone:
+                    state.store.accounts.audit(state.clock(), None, "upload_expired",
+                                               f"{upload.dataset}:{upload.label}", None)
 
     def staff_reading(who: Principal = Depends(principal)) -> Principal:  # noqa: B008
         """Checked before any parameter is read: 401/403, never 422, to others (the pages'
@@ -68,67 +81,83 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         if not who.csrf or not secrets.compare_digest(token, who.csrf):
             raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
 
-    def save_upload(dataset: str, upload: UploadFile) -> tuple[str, Path]:
+    def save_upload(who: Principal, dataset: str, upload: UploadFile) -> Upload:
         if dataset not in DATASETS:
             raise HTTPException(status_code=422, detail=f"unknown dataset {dataset!r}")
+        sweep()
         limit = state.ws.settings.upload_limit_mb << 20
-        upload_id = secrets.token_urlsafe(18)
-        folder = uploads / upload_id
-        folder.mkdir(parents=True)
-        name = Path(upload.filename or "").name
-        if name in ("", ".", "..") or len(name.encode("utf-8", "replace")) > 200:
-            name = "upload" + Path(name).suffix[:10]
-        target = folder / name
-        size = 0
-        with target.open("wb") as fh:
-            while chunk := upload.file.read(1 << 20):
-                size += len(chunk)
-                if size > limit:
-                    fh.close()
-                    shutil.rmtree(folder)
-                    raise HTTPException(status_code=413,
-                                        detail=f"the file is larger than {limit >> 20} MB")
-                fh.write(chunk)
-        (folder / "dataset.json").write_text(json.dumps({"dataset": dataset}), encoding="utf-8")
-        return upload_id, target
-
-    def run_import(who: Principal, upload_id: str, *, dry_run: bool) -> dict[str, Any]:
-        if not _UPLOAD_ID.match(upload_id) or not (uploads / upload_id).is_dir():
-            raise HTTPException(status_code=404, detail="no such upload")
-        folder = uploads / upload_id
-        dataset = json.loads((folder / "dataset.json").read_text(encoding="utf-8"))["dataset"]
-        files = [p for p in folder.iterdir() if p.name != "dataset.json"]
         try:
-            report = import_files(state.ws, dataset, files, dry_run=dry_run, user=who.name,
-                                  now=state.clock())
-        except StrategistatusError as exc:
-            if not dry_run:
-                shutil.rmtree(folder, ignore_errors=True)
-            return {"dataset": dataset, "ok": False, "error_count": 1, "errors": [
-                {"file": files[0].name, "row": None, "column": None, "value": "",
-                 "reason": str(exc)}], "upload_id": upload_id}
-        result = _report_json(report) | {"upload_id": upload_id}
+            return area.save(dataset, upload.filename, upload.file, limit=limit,
+                             user=who.name, now=state.clock())
+        except TooLarge:
+            raise HTTPException(status_code=413,
+                                detail=f"the file is larger than {limit >> 20} MB") from None
+
+    def run_import(who: Principal, upload: Upload, *, dry_run: bool) -> dict[str, Any]:
+        """Read the file and check every row on a connection of its own (no lock: other
+        users go on meanwhile), then write it unless a dry run, holding the database only
+        for that. An upload that cannot be imported is
+        deleted at once; one that was imported too."""
+        try:
+            try:
+                with read_files(state.ws, upload.dataset, [upload.path], dry_run=dry_run,
+                                labels=[upload.label]) as read, state.store.cursor() as checker:
+                    report = stage_and_write(state.ws, read, user=who.name, now=state.clock(),
+                                             store=checker, writer=db)
+            except StrategistatusError as exc:
+                area.delete(upload.upload_id)
+                if not dry_run:
+                    _audit_import(who, upload, "refused")
+                return {"dataset": upload.dataset, "ok": False, "error_count": 1, "errors": [
+                    {"file": upload.label, "row": None, "column": None, "value": "",
+                     "reason": str(exc)}], "upload_id": upload.upload_id}
+        except BaseException:
+            area.delete(upload.upload_id)
+            raise
+        if not dry_run or not report.ok:
+            area.delete(upload.upload_id)
         if not dry_run:
-            shutil.rmtree(folder, ignore_errors=True)
-            state.audit(who, "import", f"{dataset}:{files[0].name}:"
-                        f"{'written' if report.written else 'unchanged' if report.ok else 'refused'}")
+            _audit_import(who, upload, "written" if report.written else
+                          "unchanged" if report.ok else "refused")
             state.data_changed()
-        return result
+        return _report_json(report) | {"upload_id": upload.upload_id}
+
+    def _audit_import(who: Principal, upload: Upload, outcome: str) -> None:
+        with db():
+            state.audit(who, "import", f"{upload.dataset}:{upload.label}:{outcome}")
+
+    def waiting(upload_id: str) -> Upload:
+        """The upload waiting for confirmation; 404 when there is none (or it expired)."""
+        sweep()
+        upload = area.get(upload_id)
+        if upload is None:
+            raise HTTPException(status_code=404, detail="no such upload: it was imported, "
+                                "cancelled or it expired; upload the file again")
+        return upload
+
+    def cancel(who: Principal, upload_id: str) -> dict[str, Any]:
+        upload = waiting(upload_id)
+        area.delete(upload.upload_id)
+        with db():
+            state.audit(who, "import_cancel", f"{upload.dataset}:{upload.label}")
+        return {"upload_id": upload.upload_id, "cancelled": True}
 
     # -- imports ------------------------------------------------------------------------------
     @app.post("/api/v1/imports", tags=["imports"], response_model=None,
               responses=m.documented(m.ImportResult, 401, 403, 413))
     def api_upload(dataset: Dataset = Form(...), file: UploadFile = File(...),  # noqa: B008
                    who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
-        upload_id, _ = save_upload(dataset, file)
-        with db():
-            return run_import(who, upload_id, dry_run=True)
+        return run_import(who, save_upload(who, dataset, file), dry_run=True)
 
     @app.post("/api/v1/imports/{upload_id}/confirm", tags=["imports"], response_model=None,
               responses=m.documented(m.ImportResult, 401, 403, 404))
     def api_confirm(upload_id: str, who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
-        with db():
-            return run_import(who, upload_id, dry_run=False)
+        return run_import(who, waiting(upload_id), dry_run=False)
+
+    @app.delete("/api/v1/imports/{upload_id}", tags=["imports"], response_model=None,
+                responses=m.documented(m.ImportCancelled, 401, 403, 404))
+    def api_cancel(upload_id: str, who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
+        return cancel(who, upload_id)
 
     @app.get("/imports", response_class=HTMLResponse, include_in_schema=False)
     def imports_page(request: Request, who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
@@ -140,21 +169,26 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
                      file: UploadFile = File(...),  # noqa: B008
                      who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
         form_csrf(who, csrf_token)
-        upload_id, _ = save_upload(dataset, file)
-        with db():
-            result = run_import(who, upload_id, dry_run=True)
+        result = run_import(who, save_upload(who, dataset, file), dry_run=True)
         return templates.TemplateResponse(request, "imports.html", {
-            "page": {"datasets": list(DATASETS), "result": result}, "who": who})
+            "page": {"datasets": list(DATASETS), "result": result,
+                     "keep_minutes": int(area.keep.total_seconds() // 60)}, "who": who})
 
     @app.post("/imports/{upload_id}/confirm", response_class=HTMLResponse, include_in_schema=False)
     def imports_confirm(upload_id: str, request: Request, csrf_token: str = Form(...),
                         who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
         form_csrf(who, csrf_token)
-        with db():
-            result = run_import(who, upload_id, dry_run=False)
+        result = run_import(who, waiting(upload_id), dry_run=False)
         return templates.TemplateResponse(request, "imports.html", {
             "page": {"datasets": list(DATASETS), "result": result,
                      "confirmed": True}, "who": who})
+
+    @app.post("/imports/{upload_id}/cancel", include_in_schema=False)
+    def imports_cancel(upload_id: str, csrf_token: str = Form(...),
+                       who: Principal = Depends(staff_reading)) -> RedirectResponse:  # noqa: B008
+        form_csrf(who, csrf_token)
+        cancel(who, upload_id)
+        return RedirectResponse("/imports", status_code=303)
 
     # -- narratives ---------------------------------------------------------------------------
     def narratives_ctx(round_name: str, lang: str = "da") -> dict[str, Any]:
@@ -207,7 +241,7 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
                 raise HTTPException(status_code=422, detail=str(exc)) from exc
             state.data_changed()
             state.audit(who, "narrative", f"{round}:{goal}")
-        return RedirectResponse(f"/narratives?round={round}", status_code=303)
+        return RedirectResponse("/narratives?" + urlencode({"round": round}), status_code=303)
 
     # -- reports ------------------------------------------------------------------------------
     def generate(who: Principal, at: dt.date, round_name: str | None, fmt: str, lang: str) -> str:
@@ -225,7 +259,7 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
                    lang: Lang = Form("da"), who: Principal = Depends(staff_writing)) -> dict[str, str]:  # noqa: B008
         with db():
             name = generate(who, at, round, format, lang)
-        return {"file": name, "url": f"/reports/files/{name}"}
+        return {"file": name, "url": f"/reports/files/{quote(name)}"}
 
     @app.get("/reports", response_class=HTMLResponse, include_in_schema=False)
     def reports_page(request: Request, who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
@@ -249,3 +283,5 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         if not _REPORT_NAME.match(name) or not path.is_file():
             raise HTTPException(status_code=404, detail="no such report")
         return FileResponse(path, filename=name)
+
+    return sweep

@@ -7,7 +7,10 @@
   and at sign-out (server-side: the token is worthless afterwards).
 * After ``MAX_FAILURES`` failed sign-ins for one account name from one address within
   ``FAILURE_WINDOW``, that name and address are refused, even with the right password,
-  until the window has passed.
+  until the window has passed. The name is counted by its key (``store.names.name_key``:
+  NFKC and case folding), the same key that finds the account, so ``ANNA``, ``anna`` and a
+  fullwidth ``ＡＮＮＡ`` are one name here as at sign-in. The address is the client's as
+  ``web.proxy`` decides it: X-Forwarded-For counts only when a configured proxy sent it.
 * An unknown name, a wrong password and a disabled account give the same answer (None) and
   take about the same time: an unknown name is checked against a dummy hash.
 * Every sign-in, failed sign-in, refused (throttled) sign-in and sign-out is audited; the
@@ -112,7 +115,8 @@ class SessionService:
         user = self.accounts.user(name) if name else None
         who = user["name"] if user else None
         school = user["school_id"] if user else None
-        if self.accounts.failures_since(name, ip, now - FAILURE_WINDOW) >= MAX_FAILURES:
+        bucket = who or name  # counted by name key: every spelling that finds the account
+        if self.accounts.failures_since(bucket, ip, now - FAILURE_WINDOW) >= MAX_FAILURES:
             self.accounts.audit(now, who, "sign_in_throttled", who, school,
                                 f"from {ip}: {MAX_FAILURES} failed sign-ins within "
                                 f"{int(FAILURE_WINDOW.total_seconds() // 60)} minutes")
@@ -122,13 +126,13 @@ class SessionService:
         if user is None or not matches or user["disabled"]:
             reason = ("unknown user name" if user is None else
                       "wrong password" if not matches else "account disabled")
-            self.accounts.record_failure(name, ip, now)
+            self.accounts.record_failure(bucket, ip, now)
             self.accounts.audit(now, who, "sign_in_failed", who, school,
                                 f"from {ip}: {reason}")
             return None
         if needs_rehash(user["password_hash"]):
             self.accounts.set_password_hash(user["name"], hash_password(password))
-        self.accounts.clear_failures(name, ip)
+        self.accounts.clear_failures(bucket, ip)
         self.accounts.record_sign_in(user["user_id"], now)
         token, csrf = new_token(), new_token()
         self.accounts.create_session(user["user_id"], token_hash(token), csrf, now)

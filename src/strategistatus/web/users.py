@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from strategistatus.errors import InputError
+from strategistatus.store.names import name_key
 
 from .inputs import Text
 from .language import request_lang
@@ -60,7 +61,8 @@ class UserCreate(_Strict):
     """A new account; its password is generated and returned once."""
 
     name: UserName = Field(description="The user name: 1 to 100 letters, digits and . _ - @, "
-                           "starting with a letter or digit; unique whatever its case.")
+                           "starting with a letter or digit, in one script; unique whatever "
+                           "its case or Unicode form, and not like an existing name.")
     role: Role = Field(description="admin, central or leader.")
     school_id: SchoolId | None = Field(None, description="The leader's school id, one of the "
                                        "imported schools; null (or left out) for admin and "
@@ -173,7 +175,7 @@ def add_users(app: FastAPI, state: Any, templates: Any, principal: Callable, csr
             if user is None:
                 raise HTTPException(status_code=404, detail="no such user")
             if disabled and (user["user_id"] == who.user_id
-                             or user["name"].lower() == (who.name or "").lower()):
+                             or name_key(user["name"]) == name_key(who.name or "")):
                 raise HTTPException(status_code=409, detail=SELF_DISABLE)
             if bool(user["disabled"]) != disabled:
                 accounts.set_disabled(user["name"], disabled, state.clock())

@@ -38,7 +38,9 @@ WORDS: dict[str, dict[str, str]] = {
         "file": "Fil (CSV eller XLSX)", "check_file": "Kontrollér filen",
         "import_result": "Resultat af importen", "dry_run": "Kontrol (intet er gemt endnu)",
         "read": "Læst", "inserted": "Nye", "updated": "Ændrede", "unchanged": "Uændrede",
-        "removed": "Fjernede", "import": "Importér",
+        "removed": "Fjernede", "import": "Importér", "cancel_import": "Fortryd og slet filen",
+        "upload_kept": "Filen gemmes kun, til du importerer den eller fortryder, og højst "
+                       "{minutes} minutter; derefter slettes den.",
         "file_errors": "Filen har fejl ({n}). Intet er importeret. Ret filen og prøv igen.",
         "errors": "Fejl", "row": "Række", "column": "Kolonne", "reason": "Fejl",
         "file_col": "Fil", "shown_errors": "Viser de første {n} fejl.",
@@ -115,7 +117,9 @@ WORDS: dict[str, dict[str, str]] = {
         "file": "File (CSV or XLSX)", "check_file": "Check the file",
         "import_result": "Result of the import", "dry_run": "Check (nothing is saved yet)",
         "read": "Read", "inserted": "New", "updated": "Changed", "unchanged": "Unchanged",
-        "removed": "Removed", "import": "Import",
+        "removed": "Removed", "import": "Import", "cancel_import": "Cancel and delete the file",
+        "upload_kept": "The file is kept only until you import it or cancel, and for at most "
+                       "{minutes} minutes; then it is deleted.",
         "file_errors": "The file has errors ({n}). Nothing was imported. Correct the file "
                        "and try again.",
         "errors": "Errors", "row": "Row", "column": "Column", "reason": "Error",
