@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import subprocess
 import zipfile
@@ -170,22 +171,51 @@ def scan_tree(root: Path, findings: Findings | None = None) -> Findings:
 
 def scan_temp(root: Path, since: float, findings: Findings, *, skip: tuple[str, ...]) -> None:
     """What was made in the system's temporary folder during the session, but the tests'
-    own folders (``skip``: name prefixes): a folder holding a workspace as ``scan_tree``
-    reads it (its other files are a test's inputs), any other new file in full."""
+    own folders (``skip``: name prefixes) and anything older: a workspace made in it is
+    read in full, any other new file too, unless it lies beside a workspace (a test's
+    inputs) and is not report-like."""
     for entry in root.iterdir() if root.is_dir() else []:
         if entry.name.startswith(skip) or entry.is_symlink():
             continue
-        if entry.is_dir() and next(entry.rglob(SETTINGS_FILE), None) is not None:
-            scan_tree(entry, findings)
-            continue
-        paths = [entry] if entry.is_file() else list(entry.rglob("*")) if entry.is_dir() else []
-        for path in paths:
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            if path.is_file() and info.st_mtime >= since and info.st_size < 1 << 28:
+        files = [entry] if entry.is_file() else _new_files(entry, since) if entry.is_dir() else []
+        workspaces = {p.parent for p in files if p.name == SETTINGS_FILE}
+        for ws in workspaces:
+            scan_tree(ws, findings)
+        beside = workspaces or {p.parent for p in _settings_files(entry)}
+        for path in files:
+            if any(ws in path.parents for ws in workspaces):
+                continue  # read with its workspace
+            if beside and path.suffix.lower() not in REPORT_LIKE:
+                continue  # a test's input beside a workspace
+            if path.stat().st_size < 1 << 28 and path.stat().st_mtime >= since:
                 scan_file(path, findings)
+
+
+_NOT_OURS = {".venv", "venv", "node_modules", ".git", "site-packages", "__pycache__"}
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every file below ``folder``, but in virtual environments, git and npm folders."""
+    out: list[Path] = []
+    for here, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in _NOT_OURS]
+        out += [Path(here) / n for n in names]
+    return out
+
+
+def _new_files(folder: Path, since: float) -> list[Path]:
+    out = []
+    for path in _walk(folder):
+        try:
+            if not path.is_symlink() and path.stat().st_mtime >= since:
+                out.append(path)
+        except OSError:
+            continue
+    return out
+
+
+def _settings_files(folder: Path) -> list[Path]:
+    return [p for p in _walk(folder) if p.name == SETTINGS_FILE] if folder.is_dir() else []
 
 
 class Recorder:

@@ -14,7 +14,7 @@ import docx
 import duckdb
 import pytest
 
-from leakscan import Findings, LogScan, Recorder, cpr_numbers, scan_tree
+from leakscan import Findings, LogScan, Recorder, cpr_numbers, scan_temp, scan_tree
 from strategistatus.workspace import init_workspace
 
 PLANTED = "241299-1234"
@@ -94,3 +94,26 @@ def test_answers_and_log_lines_are_searched():
         logger.removeHandler(handler)
     assert len(recorder.findings.hits) == 2 and recorder.findings.answers == 2
     assert isinstance(recorder.findings, Findings)
+
+
+def test_the_temporary_folder_is_searched_for_what_the_session_made(elsewhere):
+    import os
+    import time
+
+    since = time.time()
+    old = elsewhere / "older.txt"
+    old.write_text(PLANTED)
+    os.utime(old, (since - 3600, since - 3600))  # made before the session: not ours
+    test = elsewhere / "a-test"
+    ws = init_workspace(test / "ws")
+    (test / "elever.csv").write_text(f"cpr\n{PLANTED}\n")  # a test's input beside it
+    assert scan_temp(elsewhere, since, Findings(), skip=()) is None
+    found = Findings()
+    scan_temp(elsewhere, since, found, skip=())
+    assert found.hits == [] and found.workspaces == 1
+    (ws.root / "tmp" / "left.csv").parent.mkdir(exist_ok=True)
+    (ws.root / "tmp" / "left.csv").write_text(PLANTED)  # left in the workspace
+    (elsewhere / "weasyprint-1.html").write_text(PLANTED)  # a library's temporary file
+    found = Findings()
+    scan_temp(elsewhere, since, found, skip=())
+    assert len(found.hits) == 2, found.hits
