@@ -16,9 +16,10 @@ import secrets
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib.resources import files
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request, Response
 from fastapi.encoders import jsonable_encoder
@@ -44,7 +45,16 @@ from .principal import PUBLIC, Principal
 SESSION_COOKIE = "strategistatus_session"
 PRESESSION_COOKIE = "strategistatus_form"
 SESSION_CACHE = dt.timedelta(seconds=5)
+T = TypeVar("T")
 AUDIT_DELAY = dt.timedelta(seconds=1)
+
+class NotCached(Exception):
+    """What a request asked for is not computed yet: compute it in a worker thread."""
+
+
+# True while a request is answered on the event loop from what is already computed
+_PEEKING: ContextVar[bool] = ContextVar("peeking", default=False)
+
 
 @dataclass
 class State:
@@ -59,6 +69,7 @@ class State:
     _data_version: tuple | None = None
     _sessions: dict[str, tuple[dt.datetime, Any]] = field(default_factory=dict)
     _pending_audit: list[tuple] = field(default_factory=list)
+    _audit_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def data_changed(self) -> None:
         """Forget computed pages after the app itself changed the data."""
@@ -67,23 +78,35 @@ class State:
 
     def school_names(self) -> dict[str, str]:
         if self._schools is None:
+            if _PEEKING.get():
+                raise NotCached
             rows = self.store.table("schools").select("school_id", "name").to_pyarrow().to_pylist()
             self._schools = {r["school_id"]: r["name"] for r in rows}
         return self._schools
 
     def memo(self, key: tuple, make: Callable[[], Any]) -> Any:
-        """A computed page context, kept until the data changes (see Store.data_version)."""
+        """A computed page context, kept until the data changes (see Store.data_version).
+        On the event loop (``peeking``) only a kept one is returned; anything that needs the
+        database raises NotCached, and the caller computes it in a worker thread."""
+        if _PEEKING.get():
+            version = self._data_version
+            hit = self._cache.get(key) if version is not None and version == self._version \
+                else None
+            if hit is None:
+                raise NotCached
+            return hit
         if self._data_version is None:  # only this app writes while it runs (one writer)
             self._data_version = self.store.data_version()
         version = self._data_version
         if self._version != version:
             self._cache.clear()
             self._version = version
-        if key not in self._cache:
+        hit = self._cache.get(key)
+        if hit is None:
             if len(self._cache) > 256:
                 self._cache.clear()
-            self._cache[key] = make()
-        return self._cache[key]  # shared: callers that change it copy what they change
+            hit = self._cache[key] = make()
+        return hit  # shared: callers that change it copy what they change
 
     def cached_session(self, token: str) -> dict[str, Any] | None:
         """The session of a token, looked up at most every few seconds (sign-out through the
@@ -92,11 +115,16 @@ class State:
         hit = self._sessions.get(token)
         if hit is not None and (now - hit[0]) < SESSION_CACHE:
             return hit[1]
+        if _PEEKING.get():
+            raise NotCached
         with self.lock:
+            hit = self._sessions.get(token)  # many requests of one session miss at once:
+            if hit is not None and (now - hit[0]) < SESSION_CACHE:  # the first looks it up
+                return hit[1]
             session = self.sessions().current(token, now)
-        if len(self._sessions) > 10_000:
-            self._sessions.clear()
-        self._sessions[token] = (now, session)
+            if len(self._sessions) > 10_000:
+                self._sessions.clear()
+            self._sessions[token] = (now, session)
         return session
 
     def forget_session(self, token: str) -> None:
@@ -122,13 +150,23 @@ class State:
             self.flush_audit()
             self.store.accounts.audit(*entry, detail)
             return
-        self._pending_audit.append(entry)
-        if len(self._pending_audit) >= 200 or entry[0] - self._pending_audit[0][0] >= AUDIT_DELAY:
+        if self.note_view(principal, obj, school_id):
             self.flush_audit()
 
+    def note_view(self, principal: Principal, obj: str | None, school_id: str | None) -> bool:
+        """Note a view of a school's detail for the audit log, without the database (also on
+        the event loop); whether the noted views are due to be written (``flush_audit``)."""
+        entry = (self.clock(), principal.name, "view_school", obj, school_id)
+        with self._audit_lock:
+            self._pending_audit.append(entry)
+            first = self._pending_audit[0][0]
+            return len(self._pending_audit) >= 200 or entry[0] - first >= AUDIT_DELAY
+
     def flush_audit(self) -> None:
-        if self._pending_audit:
+        """Write the noted views (the caller holds the lock)."""
+        with self._audit_lock:
             entries, self._pending_audit = self._pending_audit, []
+        if entries:
             self.store.accounts.audit_many(entries)
 
 
@@ -189,13 +227,38 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         with state.lock:
             yield state
 
-    def principal(request: Request) -> Principal:
-        """Who asks. A plain function, so FastAPI runs it in a worker thread: a session not
-        in the cache is looked up in the database, never on the event loop."""
+    async def at_once(compute: Callable[[], T]) -> T:
+        """``compute`` on the event loop from what is already computed and kept; when it
+        needs the database (NotCached), in a worker thread holding the database instead.
+        No database work ever runs on the event loop."""
+        token = _PEEKING.set(True)
+        try:
+            return compute()
+        except NotCached:
+            pass
+        finally:
+            _PEEKING.reset(token)
+
+        def locked() -> T:
+            with db():
+                return compute()
+
+        return await run_in_threadpool(locked)
+
+    async def principal(request: Request) -> Principal:
+        """Who asks: a session not in the cache is looked up in a worker thread."""
         token = request.cookies.get(SESSION_COOKIE)
         if not token:
             return PUBLIC
-        session = state.cached_session(token)
+        peek = _PEEKING.set(True)
+        try:
+            session, kept = state.cached_session(token), True
+        except NotCached:
+            kept = False
+        finally:
+            _PEEKING.reset(peek)
+        if not kept:  # cached_session takes the lock itself, in a worker thread
+            session = await run_in_threadpool(state.cached_session, token)
         if session is None:
             return PUBLIC
         from .security import token_hash
@@ -218,12 +281,21 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         who.require_role("admin", "central", "leader")
         return who
 
-    def school_viewer(school_id: str, who: Principal = Depends(principal)) -> Principal:  # noqa: B008
+    async def school_viewer(school_id: str, who: Principal = Depends(principal)  # noqa: B008
+                            ) -> Principal:
         """404 before any parameter is read, unless the school's detail is the caller's."""
-        with db():
-            known = set(state.school_names())
+        known = await at_once(lambda: set(state.school_names()))
         who.require_school(school_id, known)
         return who
+
+    async def viewed(who: Principal, obj: str, school_id: str) -> None:
+        """A view of a school's detail, audited (written in a worker thread when due)."""
+        if state.note_view(who, obj, school_id):
+            def flush() -> None:
+                with db():
+                    state.flush_audit()
+
+            await run_in_threadpool(flush)
 
     def page(request: Request, name: str, ctx: dict[str, Any], who: Principal) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"page": ctx, "who": who})
@@ -253,63 +325,64 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @app.get("/api/v1/overview", tags=["pages"], response_model=None,
              responses=m.documented(m.Overview))
-    def api_overview(at: dt.date | None = None, lang: str = "da",
-                     who: Principal = Depends(principal)) -> Response:  # noqa: B008
+    async def api_overview(at: dt.date | None = None, lang: str = "da",
+                           who: Principal = Depends(principal)) -> Response:  # noqa: B008
         day, lang = at_of(at), _lang(lang)
-        with db():
-            return _cached_json(state, ("overview", who.signed_in, day, lang),
-                                lambda: contexts.overview(state, who, day, lang))
+        return await at_once(lambda: _cached_json(
+            state, ("overview", who.signed_in, day, lang),
+            lambda: contexts.overview(state, who, day, lang)))
 
     @app.get("/api/v1/goals/{goal_id}", tags=["pages"], response_model=None,
              responses=m.documented(m.GoalPage, 404))
-    def api_goal(goal_id: str, at: dt.date | None = None, lang: str = "da",
-                 who: Principal = Depends(principal)) -> Response:  # noqa: B008
+    async def api_goal(goal_id: str, at: dt.date | None = None, lang: str = "da",
+                       who: Principal = Depends(principal)) -> Response:  # noqa: B008
         day, lang = at_of(at), _lang(lang)
-        with db():
-            return _cached_json(state, ("goal", goal_id, who.view, day, lang),
-                                lambda: contexts.goal(state, who, goal_id, day, lang))
+        return await at_once(lambda: _cached_json(
+            state, ("goal", goal_id, who.view, day, lang),
+            lambda: contexts.goal(state, who, goal_id, day, lang)))
 
     @app.get("/api/v1/schools", tags=["pages"], response_model=None,
              responses=m.documented(m.SchoolList))
-    def api_schools(who: Principal = Depends(principal)) -> list[dict[str, Any]]:  # noqa: B008
-        with db():
-            names = state.school_names()
+    async def api_schools(who: Principal = Depends(principal)) -> list[dict[str, Any]]:  # noqa: B008
+        names = await at_once(state.school_names)
         return [{"school_id": k, "name": v, "detail": who.may_see_school(k)}
                 for k, v in sorted(names.items(), key=lambda kv: kv[1])]
 
     @app.get("/api/v1/schools/{school_id}", tags=["pages"], response_model=None,
              responses=m.documented(m.SchoolPage, 404))
-    def api_school(school_id: str, at: dt.date | None = None, lang: str = "da",
-                   who: Principal = Depends(school_viewer)) -> Response:  # noqa: B008
+    async def api_school(school_id: str, at: dt.date | None = None, lang: str = "da",
+                         who: Principal = Depends(school_viewer)) -> Response:  # noqa: B008
         day, lang = at_of(at), _lang(lang)
-        with db():
-            answer = _cached_json(state, ("school", school_id, day, lang),
-                                  lambda: contexts.school(state, who, school_id, day, lang))
-            state.audit(who, "view_school", f"api:{school_id}", school_id)
+        answer = await at_once(lambda: _cached_json(
+            state, ("school", school_id, day, lang),
+            lambda: contexts.school(state, who, school_id, day, lang)))
+        await viewed(who, f"api:{school_id}", school_id)
         return answer
 
     # -- pages --------------------------------------------------------------------------------
+    # Rendered on the event loop from kept contexts (at_once); computed in a worker thread.
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request, at: dt.date | None = None, lang: str | None = None,
-             who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
-        with db():
-            ctx = contexts.overview(state, who, at_of(at), request_lang(request))
+    async def home(request: Request, at: dt.date | None = None, lang: str | None = None,
+                   who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
+        day, lang = at_of(at), request_lang(request)
+        ctx = await at_once(lambda: contexts.overview(state, who, day, lang))
         return page(request, "overview.html", ctx, who)
 
     @app.get("/goals/{goal_id}", response_class=HTMLResponse, include_in_schema=False)
-    def goal_page(goal_id: str, request: Request, at: dt.date | None = None,
+    async def goal_page(goal_id: str, request: Request, at: dt.date | None = None,
                         lang: str | None = None,
-                  who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
-        with db():
-            ctx = contexts.goal(state, who, goal_id, at_of(at), request_lang(request))
+                        who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
+        day, lang = at_of(at), request_lang(request)
+        ctx = await at_once(lambda: contexts.goal(state, who, goal_id, day, lang))
         return page(request, "goal.html", ctx, who)
 
     @app.get("/schools/{school_id}", response_class=HTMLResponse, include_in_schema=False)
-    def school_page(school_id: str, request: Request, at: dt.date | None = None,
-                    lang: str | None = None, who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
-        with db():
-            ctx = contexts.school(state, who, school_id, at_of(at), request_lang(request))
-            state.audit(who, "view_school", f"page:{school_id}", school_id)
+    async def school_page(school_id: str, request: Request, at: dt.date | None = None,
+                          lang: str | None = None,
+                          who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
+        day, lang = at_of(at), request_lang(request)
+        ctx = await at_once(lambda: contexts.school(state, who, school_id, day, lang))
+        await viewed(who, f"page:{school_id}", school_id)
         return page(request, "school.html", ctx, who)
 
     @app.get("/sign-in", response_class=HTMLResponse, include_in_schema=False)
