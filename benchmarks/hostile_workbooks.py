@@ -33,13 +33,14 @@ import argparse
 import builtins
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import load_average, machine, print_machine
 
 HERE = Path(__file__).resolve().parent
 HOSTILE = HERE.parent / "tests" / "data" / "hostile"
@@ -182,21 +183,8 @@ def _per_cell(what: str, path: Path, cells: int, figures: dict) -> dict:
 
 # -- the table -------------------------------------------------------------------------------
 
-def machine() -> dict:
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    return {"cpu_count": os.cpu_count(), "usable_cores": usable,
-            "python": platform.python_version(), "platform": platform.platform(),
-            "load_average_start": _load()}
 
 
-def _load() -> float | None:
-    try:
-        return round(os.getloadavg()[0], 2)
-    except OSError:
-        return None
 
 
 def print_table(results: list[dict], calibration: list[dict], info: dict, out=sys.stdout
@@ -204,14 +192,7 @@ def print_table(results: list[dict], calibration: list[dict], info: dict, out=sy
     def print(*a: object, **k: object) -> None:  # every line to ``out``
         builtins.print(*a, file=out, **k)  # type: ignore[call-overload]
 
-    print()
-    print(f"machine: {info['cpu_count']} cores ({info['usable_cores']} usable), "
-          f"Python {info['python']}, {info['platform']}")
-    start, end = info.get("load_average_start"), info.get("load_average_end")
-    if start is not None:
-        print(f"load average (1 min) at start {start}, at end {end}", end="")
-        busy = max(start, end or 0) > 0.5 * (info["usable_cores"] or 1)
-        print("  <- other work was running: figures are noisy" if busy else "")
+    print_machine(info, print)
     head = (f"{'file':<34} {'size':>12} {'result':<9} {'startup s':>9} {'command s':>9} "
             f"{'peak MB':>8} {'growth MB':>9}  verdict")
     print(head)
@@ -291,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         results = corpus(workdir, args.only, say)
         calibration = calibrate(workdir, say) if args.calibrate else []
-    info["load_average_end"] = _load()
+    info["load_average_end"] = load_average()
     print_table(results, calibration, info, sys.stderr if args.json else sys.stdout)
     if args.json:
         print(json.dumps({"machine": info, "results": results, "calibration": calibration},

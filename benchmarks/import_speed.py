@@ -23,7 +23,6 @@ import argparse
 import builtins
 import json
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -33,6 +32,7 @@ import time
 from pathlib import Path
 
 import duckdb
+from machine import load_average, machine, print_machine
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_WORKDIR = HERE / "_work"
@@ -272,35 +272,15 @@ def measure(dataset: str, file: Path, rows: int, workdir: Path, repeats: int,
     }
 
 
-def machine() -> dict:
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    return {"cpu_count": os.cpu_count(), "usable_cores": usable,
-            "duckdb": duckdb.__version__, "python": platform.python_version(),
-            "platform": platform.platform(), "load_average_start": _load()}
 
 
-def _load() -> float | None:
-    try:
-        return round(os.getloadavg()[0], 2)
-    except OSError:
-        return None
 
 
 def print_table(results: list[dict], info: dict, out=sys.stdout) -> None:
     def print(*a: object, **k: object) -> None:  # every line to ``out``
         builtins.print(*a, file=out, **k)  # type: ignore[call-overload]
 
-    print()
-    print(f"machine: {info['cpu_count']} cores ({info['usable_cores']} usable), "
-          f"DuckDB {info['duckdb']}, Python {info['python']}, {info['platform']}")
-    start, end = info.get("load_average_start"), info.get("load_average_end")
-    if start is not None:
-        print(f"load average (1 min) at start {start}, at end {end}", end="")
-        busy = max(start, end or 0) > 0.5 * (info["usable_cores"] or 1)
-        print("  <- other work was running: figures are noisy" if busy else "")
+    print_machine(info, print, versions=f"DuckDB {info['duckdb']}, ")
     head = (f"{'dataset':<8} {'rows':>10} {'bare s':>8} {'bare rows/s':>12} {'import s':>9} "
             f"{'import rows/s':>14} {'ratio':>7} {'target':>7}  result")
     print(head)
@@ -352,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     scale = 10 if args.quick else 1
     datasets = args.only or list(FULL_ROWS)
-    info = machine()
+    info = machine(duckdb=duckdb.__version__)
     results = []
     for dataset in datasets:
         rows = FULL_ROWS[dataset] // scale
@@ -361,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"generated {file.name}: {rows:,} rows, {file.stat().st_size / 1e6:.1f} MB "
             f"in {seconds:.2f} s")
         results.append(measure(dataset, file, rows, workdir, args.repeats, say))
-    info["load_average_end"] = _load()
+    info["load_average_end"] = load_average()
     # with --json the table goes to stderr, so stdout is the JSON document alone
     print_table(results, info, sys.stderr if args.json else sys.stdout)
     if args.json:

@@ -143,33 +143,37 @@ def stage_and_write(ws: Workspace, read: ReadFiles, *, user: str | None = None,
     say = progress or (lambda _msg: None)
     report, dataset, raws = read.report, read.dataset, read.raws
     secret = ws.secret()
+    hold = writer or nullcontext
     with nullcontext(store) if store is not None else ws.open_store() as db:
-        try:
-            say("checking every row")
-            version = db.data_version()
+
+        def check() -> Any:
             plan = db.stage(dataset, raws, secret)
             report.rows_read = sum(s.rows for s in plan.staged)
             report.warnings = [w for s in plan.staged for w in s.warnings]
-            if not plan.ok:
-                with writer() if writer else nullcontext():
-                    _refused(ws, db, report, plan, raws, user=user, now=now)
-                return report
-            report.files = [f.change for f in plan.files]
-            for f in report.files:
-                seen = db.batch_with_hash(dataset.name, f.sha256)
-                if seen:
-                    report.already_imported[f.file] = seen
-            if not report.dry_run:
+            if plan.ok:
+                report.files = [f.change for f in plan.files]
+            return plan
+
+        try:
+            say("checking every row")
+            version = db.data_version()
+            plan = check()
+            if plan.ok:
+                for f in report.files:
+                    seen = db.batch_with_hash(dataset.name, f.sha256)
+                    if seen:
+                        report.already_imported[f.file] = seen
+            if plan.ok and not report.dry_run:
                 say("writing")
-                with writer() if writer else nullcontext():
-                    if db.data_version() != version:  # another import came first
+                with hold():
+                    if db.data_version() != version:  # another import came first: again
                         db.discard()
-                        plan = db.stage(dataset, raws, secret)
-                        if not plan.ok:
-                            _refused(ws, db, report, plan, raws, user=user, now=now)
-                            return report
-                        report.files = [f.change for f in plan.files]
-                    db.commit(plan, user=user or _user(), now=now or dt.datetime.now())
+                        plan = check()
+                    if plan.ok:
+                        db.commit(plan, user=user or _user(), now=now or dt.datetime.now())
+            if not plan.ok:
+                with hold():
+                    _refused(ws, db, report, plan, raws, user=user, now=now)
         finally:
             db.discard()
     return report
@@ -206,7 +210,7 @@ def _read(path: Path, label: str, dataset: Dataset, mapping: Mapping | None, loc
           sheet: str | None, limits: XlsxLimits, tmp: Path, report: ImportReport) -> RawFile:
     if not path.is_file():
         raise InputError(f"{label}: no such file")
-    if file_kind(path, limits) == "xlsx":
+    if file_kind(path) == "xlsx":
         digest = sha256_of(path)
         header, rows = read_xlsx(path, limits, sheet or (mapping.sheet if mapping else None))
         names, ignored = match_header(header, dataset, mapping, label)

@@ -4,7 +4,8 @@ An XLSX workbook is a ZIP archive holding a workbook; anything else that is text
 CSV (UTF-16 text too: the CSV reader judges the encoding). Files that are neither and whose
 kind can be recognised are refused here with a message that says what the file is and what
 the clerk can do: an Excel 97-2003 or password-protected workbook, a PDF, a picture, a
-compressed file, another kind of archive, a ZIP that is not a workbook.
+compressed file, another kind of archive. A ZIP archive that is not a workbook is told
+apart by ``xlsxguard.not_a_workbook`` when the archive is checked.
 """
 
 from __future__ import annotations
@@ -13,10 +14,6 @@ from pathlib import Path
 from typing import Literal
 
 from strategistatus.errors import InputError
-
-from .xlsxguard import not_a_workbook
-from .xlsxlimits import XlsxLimits
-from .zipdir import read_directory
 
 FileKind = Literal["xlsx", "csv"]
 
@@ -44,15 +41,13 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 _HTML = (b"<!doctype html", b"<html", b"<table")
 
 
-def file_kind(path: Path, limits: XlsxLimits | None = None) -> FileKind:
-    """``xlsx`` for an Excel workbook, ``csv`` for text; an InputError for anything else."""
+def file_kind(path: Path) -> FileKind:
+    """``xlsx`` for a ZIP archive (whether it holds a workbook is judged, with what else
+    it holds, by ``xlsxguard.check_archive`` before it is read), ``csv`` for text; an
+    InputError for anything else."""
     with path.open("rb") as fh:
         head = fh.read(16)
     if head.startswith(ZIP_MAGIC):
-        limits = limits or XlsxLimits()
-        problem = not_a_workbook(read_directory(path, limits.max_entries))
-        if problem:
-            raise InputError(f"{path.name}: {problem}")
         return "xlsx"
     if head.startswith(EMPTY_ZIP):
         raise InputError(f"{path.name}: an empty ZIP archive, not an Excel workbook")

@@ -20,17 +20,10 @@ from typing import Any
 
 from strategistatus.errors import InputError
 
-from .filekind import ZIP_MAGIC
 from .xlsxguard import check_archive
 from .xlsxlimits import XlsxLimits
 
-__all__ = ["XlsxLimits", "cell_text", "check_archive", "is_xlsx", "read_xlsx"]
-
-
-def is_xlsx(path: Path) -> bool:
-    """True when the content (not the name) is a ZIP archive, as XLSX files are."""
-    with path.open("rb") as fh:
-        return fh.read(4) == ZIP_MAGIC
+__all__ = ["XlsxLimits", "cell_text", "check_archive", "read_xlsx"]
 
 
 def cell_text(value: object) -> str | None:

@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
 
         def run() -> None:
             path = Path(args[0])
-            if file_kind(path, limits) == "xlsx":
+            if file_kind(path) == "xlsx":
                 header, rows = read_xlsx(path, limits)
                 print(f"{len(rows):,} rows of {len(header)} columns read")
     else:
