@@ -40,6 +40,13 @@ class RawFile:
     delimiter: str = ";"
     rows: list[list[str | None]] | None = None  # ... or rows read from XLSX
     constants: dict[str, str] = field(default_factory=dict)  # e.g. snapshot_date from the CLI
+    # canonical column -> the column's name as the file writes it (messages name it so)
+    headers: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None  # the XLSX sheet the rows come from (named in every message)
+    # True: the first column of ``path``/``rows`` is "_row", the row number Excel shows
+    # (readers that skip empty rows or normalise a file number the rows themselves)
+    numbered: bool = False
+    empty_rows: int = 0  # fully empty rows the reader skipped (counted in the summary)
 
 
 @dataclass(slots=True)

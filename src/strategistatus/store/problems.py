@@ -27,9 +27,15 @@ class CellProblem:
     column: str
     value: str
     reason: str
+    sheet: str | None = None  # the XLSX sheet, where the file is a workbook
 
     def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, column {self.column}: {self.reason} ({self.value})"
+        from strategistatus.i18n import _
+
+        where = (_("{file}, sheet {sheet}", file=self.file, sheet=repr(self.sheet))
+                 if self.sheet else self.file)
+        return _("{where}, row {row}, column {column}: {reason} ({value})", where=where,
+                 row=self.row, column=self.column, reason=self.reason, value=self.value)
 
 
 def numbered(con: duckdb.DuckDBPyConnection, source: str, name: str) -> str:
