@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,28 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if findings.hits:
         print("\n".join(findings.hits[:50]))
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english(request: pytest.FixtureRequest,
+                         monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """In-process tests read messages in English, as if chosen with --lang en (so their
+    assertions read as the code's message ids), and so does the command line they start
+    (STRATEGISTATUS_LANG=en); a test marked ``danish`` starts in Danish with no language
+    chosen, as a user does. Each test starts afresh: a choice never leaks to the next."""
+    from strategistatus import i18n
+
+    danish = request.node.get_closest_marker("danish") is not None
+    if danish:
+        monkeypatch.delenv("STRATEGISTATUS_LANG", raising=False)
+    else:  # the command line run as a subprocess, too
+        monkeypatch.setenv("STRATEGISTATUS_LANG", "en")
+    language = i18n._language.set("da" if danish else "en")
+    chosen = i18n._chosen.set(not danish)
+    yield
+    try:
+        i18n._language.reset(language)
+        i18n._chosen.reset(chosen)
+    except ValueError:  # set in another context: start over
+        i18n._language.set("da")
+        i18n._chosen.set(False)

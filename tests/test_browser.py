@@ -391,7 +391,8 @@ def test_central_uploads_a_bad_file_fixes_it_writes_a_narrative_and_downloads_th
     expect(page.get_by_role("alert")).to_contain_text("Intet er importeret")
     errors = page.get_by_role("table", name="Fejl")
     expect(errors).to_contain_text("31-02-2017")
-    expect(errors.get_by_role("row").nth(1)).to_contain_text("created")
+    expect(errors.get_by_role("row").nth(1)).to_contain_text("Oprettet")  # the file's name
+    expect(errors.get_by_role("row").nth(1)).to_contain_text("datoen findes ikke")
     web.shot("10-import-error")
     good = tmp_path / "forloeb_rettet.csv"
     good.write_bytes(bad.read_bytes().replace(b"31-02-2017", b"28-02-2017"))

@@ -46,7 +46,7 @@ def test_bad_rows_exit_1_with_file_row_and_column(tmp_path):
     cli("init", str(ws))
     done = cli("import", "courses", str(DATA / "imports" / "courses_bad.csv"), "-w", str(ws))
     assert done.returncode == 1
-    assert "courses_bad.csv, row 2, column author" in done.stdout
+    assert "courses_bad.csv, row 2, column Forfatter" in done.stdout
     assert "310203-****" in done.stdout and "3102031234" not in done.stdout + done.stderr
     assert "Nothing was imported" in done.stdout
 

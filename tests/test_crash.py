@@ -17,8 +17,11 @@ from conftest import rows, run_import, write
 CHILD = textwrap.dedent("""
     import sys, datetime as dt
     from pathlib import Path
+    from strategistatus.i18n import set_language
     from strategistatus.importer import import_files
     from strategistatus.workspace import find_workspace
+
+    set_language("en")  # the progress messages the test waits for
 
     def progress(message):
         print(message, flush=True)

@@ -120,6 +120,7 @@ def test_every_example_imports_cleanly_and_twice_changes_nothing(
             "unchanged": 0,
             "removed": 0,
             "rejected": 0,
+            "empty": 0,
         }, dataset
         assert report.written
     for dataset, name in generator.IMPORTS:
@@ -132,6 +133,7 @@ def test_every_example_imports_cleanly_and_twice_changes_nothing(
             "unchanged": EXPECTED_ROWS[dataset],
             "removed": 0,
             "rejected": 0,
+            "empty": 0,
         }, dataset
         assert not report.written
         assert name in report.already_imported

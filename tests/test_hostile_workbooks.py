@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -254,14 +255,18 @@ def test_an_openpyxl_roster_imports_and_errors_carry_excel_row_numbers(tmp_path,
     bad = _openpyxl_roster(tmp_path / "elever-fejl.xlsx", _roster_at(col, 1, bad_grade=True))
     run = import_pupils(ws, bad)
     assert run.exit == 1, run
-    assert "elever-fejl.xlsx, row 3, column grade" in run.output, run  # Excel's row 3
+    # Excel's row 3, on the sheet 'Sheet', in the file's own column (decisions D3 and D6)
+    assert re.search(r"elever-fejl\.xlsx, sheet '?Sheet'?, row 3, column Klassetrin",
+                     run.output), run
     good = _openpyxl_roster(tmp_path / "elever.xlsx", _roster_at(col, 1))
     run = import_pupils(ws, good)
     assert run.exit == 0 and "Imported as batch 1" in run.output, run
     assert stored(ws, "SELECT count(*) FROM pupils") == [(3,)]
     header, rows = read_xlsx(good, XlsxLimits())
     assert header[ord(col) - 65:] == ("Elev", "Skole ID", "Klassetrin")
-    assert [r[ord(col) - 65] for r in rows] == [p[0].decode() for p in PUPILS]
+    # each row is led by the row number Excel shows (rows 2-4)
+    assert [(r[0], r[ord(col) - 64]) for r in rows] == [
+        (str(n), p[0].decode()) for n, p in enumerate(PUPILS, start=2)]
 
 
 def test_a_roster_whose_header_is_below_row_1_is_refused_with_the_rows_to_delete(tmp_path):

@@ -17,13 +17,13 @@ def test_danish_excel_courses_are_imported_with_pseudonyms(ws):
     report = run_import(ws, "courses", COURSES)
     assert report.ok, report.errors
     assert report.totals() == {"read": 6, "inserted": 6, "updated": 0, "unchanged": 0,
-                               "removed": 0, "rejected": 0}
+                               "removed": 0, "rejected": 0, "empty": 0}
     stored = dict(rows(ws, "SELECT course_id, author::VARCHAR FROM courses"))
     # CPR with and without hyphen, and nine digits (Excel dropped the zero), are one person
     assert stored["F1"] == stored["F3"] == stored["F6"] == pseudonym(ws, "0102031234")
     # a local id (Unilogin) is pseudonymised case-insensitively
     assert stored["F2"] == stored["F5"] == pseudonym(ws, "anne1234")
-    assert [w.column for w in report.warnings] == ["author"]
+    assert [w.column for w in report.warnings] == ["Forfatter"]
     assert report.warnings[0].value == "010203-****"
     (shared, grade) = rows(ws, "SELECT shared, grade FROM courses WHERE course_id = 'F1'")[0]
     assert shared == dt.date(2016, 9, 15) and grade == 5
@@ -75,9 +75,9 @@ def test_roster_snapshot_replaces_that_snapshot_only(ws, tmp_path):
                 "31-01-2017;020304-2345;280001;1;1.a;\n")
     assert run_import(ws, "pupils", sept).ok and run_import(ws, "pupils", jan).ok
     sept2 = write(tmp_path / "elever_sep2.csv", head + "05-09-2016;010203-1234;280002;0;0.b;ja\n")
-    report = run_import(ws, "pupils", sept2)
+    report = run_import(ws, "pupils", sept2, whole_date=True)
     assert report.totals() == {"read": 1, "inserted": 0, "updated": 1, "unchanged": 0,
-                               "removed": 1, "rejected": 0}
+                               "removed": 1, "rejected": 0, "empty": 0}
     assert rows(ws, "SELECT snapshot_date, count(*) FROM pupils GROUP BY 1 ORDER BY 1") == [
         (dt.date(2016, 9, 5), 1), (dt.date(2017, 1, 31), 2)]
 
@@ -99,12 +99,12 @@ def test_one_bad_row_rejects_the_file_and_every_problem_is_listed(ws):
     problems = [(e.row, e.column, e.value, e.reason.split(" (")[0].split(":")[0])
                 for e in report.errors]
     assert problems == [
-        (2, "author", "310203-****", "not a valid CPR number"),
-        (3, "created", "2016-13-01", "no such date"),
-        (3, "grade", "11", "not a grade 0-10"),
-        (4, "author", "", "a value is required"),
-        (4, "course_id", "F2", "the same course_id as row 3; each must be unique"),
-        (4, "shared", "01-01-2017", "before created"),
+        (2, "Forfatter", "310203-****", "not a valid CPR number"),
+        (3, "Klassetrin", "11", "not a grade 0-10"),
+        (3, "Oprettet", "2016-13-01", "no such date"),
+        (4, "Delt", "01-01-2017", "before Oprettet"),
+        (4, "Forfatter", "", "a value is required"),
+        (4, "Forløb ID", "F2", "the same Forløb ID as row 3; each must be unique"),
     ]
     assert report.bad_rows == 3 and report.rows_read == 3
     assert rows(ws, "SELECT count(*) FROM courses") == [(0,)]
@@ -121,7 +121,7 @@ def test_last_bad_row_of_a_100000_row_file_writes_nothing(ws, tmp_path):
     big = write(tmp_path / "big.csv", "\n".join(lines) + "\n")
     report = run_import(ws, "courses", big)
     assert not report.ok
-    assert [(e.row, e.column) for e in report.errors] == [(100_001, "created")]
+    assert [(e.row, e.column) for e in report.errors] == [(100_001, "Oprettet")]
     assert rows(ws, "SELECT count(*) FROM courses") == [(0,)]
     ok = write(tmp_path / "big_ok.csv", "\n".join(lines[:-1]) + "\n")
     assert run_import(ws, "courses", ok).totals()["inserted"] == 99_999

@@ -203,5 +203,5 @@ def test_an_ambiguous_whole_number_is_reported_not_a_crash(tmp_path: Path) -> No
         exports.read_dataset("messages", path)
     report = import_files(init_workspace(tmp_path / "ws"), "messages", [path], user="plain")
     assert not report.ok
-    assert [(e.row, e.column) for e in report.errors] == [(2, "count")]
+    assert [(e.row, e.column) for e in report.errors] == [(2, "Antal")]
     assert "1000" in report.errors[0].reason

@@ -185,8 +185,8 @@ def test_the_import_error_log_neutralises_formulas(ws, tmp_path):
     assert not report.ok and report.error_log
     log = list(csv.reader(io.StringIO(report.error_log.read_text(encoding="utf-8-sig")),
                           delimiter=";"))
-    assert log[0] == ["fil", "række", "kolonne", "værdi (maskeret)", "fejl"]
-    values = {row[1]: row[3] for row in log[1:]}
+    assert log[0] == ["file", "sheet", "row", "column", "value (masked)", "problem"]
+    values = {row[2]: row[4] for row in log[1:]}
     assert values["2"] == "'=HYPERLINK(\"http://evil\",\"klik\")" and values["3"] == "'+1"
     assert values["4"] == "'-1+1" and values["5"] == "'@SUM(1)" and values["6"] == "'=1"
     assert values["7"] == "-12,5"  # a plain number stays a number

@@ -20,7 +20,7 @@ def test_upload_shows_every_error_and_writes_nothing_then_a_fixed_file_imports(c
     csrf = sign_in(client, "carl")
     checked = upload(client, csrf, BAD).json()
     assert not checked["ok"] and [(e["row"], e["column"]) for e in checked["errors"]] == [
-        (3, "author"), (3, "created")]
+        (3, "Forfatter"), (3, "Oprettet")]
     refused = client.post(f"/api/v1/imports/{checked['upload_id']}/confirm",
                           headers={"X-CSRF-Token": csrf})
     assert refused.status_code == 404  # a refused file is deleted at once: nothing to confirm

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,25 +26,41 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 _language: contextvars.ContextVar[str] = contextvars.ContextVar("language",
                                                                 default=DEFAULT_LANGUAGE)
+# True once a person chose the language (--lang, the page's language): a workspace's
+# default language then no longer changes it
+_chosen: contextvars.ContextVar[bool] = contextvars.ContextVar("language_chosen", default=False)
 
 
 def current_language() -> str:
     return _language.get()
 
 
+def _valid(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE  # type: ignore[return-value]
+
+
 def set_language(lang: str | None) -> None:
-    """Use ``lang`` (da or en; None: Danish) for the messages of this context."""
-    _language.set(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    """Use ``lang`` (da or en; None: Danish) for the messages of this context: a person's
+    choice, which the workspace's default does not override."""
+    _language.set(_valid(lang))
+    _chosen.set(True)
+
+
+def default_language(lang: str | None) -> None:
+    """The workspace's language, used unless a person chose one (``set_language``)."""
+    if not _chosen.get():
+        _language.set(_valid(lang))
 
 
 @contextmanager
 def language(lang: str | None) -> Iterator[None]:
-    """Messages in ``lang`` inside the ``with`` block."""
-    token = _language.set(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    """Messages in ``lang`` inside the ``with`` block (a person's choice)."""
+    token, chosen = _language.set(_valid(lang)), _chosen.set(True)
     try:
         yield
     finally:
         _language.reset(token)
+        _chosen.reset(chosen)
 
 
 @functools.cache
@@ -69,11 +86,32 @@ def catalogue(lang: str) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
     return out
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` whose grouped numbers (``{n:,}``, ``{mb:,.0f}``) follow the language:
+    4.492 and 12,5 in Danish, 4,492 and 12.5 in English."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        text = format(value, format_spec)
+        if (current_language() == "da" and isinstance(value, (int, float))
+                and not isinstance(value, bool)):
+            text = text.translate(_DANISH_DIGITS)
+        return text
+
+
+_DANISH_DIGITS = str.maketrans({",": ".", ".": ","})
+_FORMATTER = _Formatter()
+
+
 def _(message: str, /, **values: object) -> str:
     """``message`` in the current language, its ``{names}`` filled in from ``values``."""
     text = catalogue(current_language()).get(message, message)
     text = text if isinstance(text, str) else message
-    return text.format(**values) if values else text
+    return _FORMATTER.format(text, **values) if values else text
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogue where it is translated later (``_(name)``)."""
+    return message
 
 
 def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
@@ -84,7 +122,7 @@ def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
         text = forms[index]
     else:
         text = singular if n == 1 else plural
-    return text.format(n=n, **values)
+    return _FORMATTER.format(text, n=n, **values)
 
 
 def count(n: int) -> str:

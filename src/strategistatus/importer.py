@@ -19,17 +19,23 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, file_label
+from .i18n import _
 from .sources.columns import Dataset
-from .sources.csvfile import detect_dialect, utf8_path
+from .sources.csvfile import detect_dialect
+from .sources.csvfile import prepare as prepare_csv
 from .sources.filekind import file_kind
 from .sources.headers import Mapping, load_mapping, match_header
 from .sources.registry import dataset as get_dataset
-from .sources.xlsxfile import XlsxLimits, read_xlsx
+from .sources.sheetpick import required_columns
+from .sources.xlsxfile import XlsxLimits, read_workbook
 from .store import CellProblem, FileChange, RawFile, Store
+from .store.references import strategy_goals
 from .text import spreadsheet_safe, visible
 from .workspace import Workspace
 
 Progress = Callable[[str], None]
+# asked, with the planned report, before people of other schools are removed: True writes
+Confirm = Callable[["ImportReport"], bool]
 
 
 @dataclass(slots=True)
@@ -47,6 +53,12 @@ class ImportReport:
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
     already_imported: dict[str, tuple[int, dt.datetime]] = field(default_factory=dict)
     error_log: Path | None = None
+    empty_rows: int = 0  # fully empty rows skipped (not imported, not errors)
+    # a roster imported with whole_date: the people of other schools it removes from the
+    # snapshot dates (counted in the last file's ``removed`` too) and how many schools
+    other_removed: int = 0
+    other_schools: int = 0
+    declined: bool = False  # the removal was not confirmed: nothing was written
 
     @property
     def ok(self) -> bool:
@@ -54,7 +66,8 @@ class ImportReport:
 
     @property
     def written(self) -> bool:
-        return self.ok and not self.dry_run and any(f.changes for f in self.files)
+        return (self.ok and not self.dry_run and not self.declined
+                and any(f.changes for f in self.files))
 
     def totals(self) -> dict[str, int]:
         return {
@@ -64,6 +77,7 @@ class ImportReport:
             "unchanged": sum(f.unchanged for f in self.files),
             "removed": sum(f.removed for f in self.files),
             "rejected": self.bad_rows,
+            "empty": self.empty_rows,
         }
 
 
@@ -116,7 +130,7 @@ def read_files(ws: Workspace, dataset_name: str, paths: list[Path], *, dry_run: 
     read = ReadFiles(dataset, [], ImportReport(dataset.name, dry_run), ws.private_tmp("import"))
     try:
         for path, label in zip(paths, names, strict=True):
-            say(f"reading {label}")
+            say(_("reading {file}", file=label))
             raw = _read(path, label, dataset, the_mapping, locale, sheet, limits, read.tmp,
                         read.report)
             _snapshot_constant(raw, dataset, snapshot_date)
@@ -130,8 +144,8 @@ def read_files(ws: Workspace, dataset_name: str, paths: list[Path], *, dry_run: 
 def stage_and_write(ws: Workspace, read: ReadFiles, *, user: str | None = None,
                     now: dt.datetime | None = None, progress: Progress | None = None,
                     store: Store | None = None,
-                    writer: Callable[[], AbstractContextManager[object]] | None = None
-                    ) -> ImportReport:
+                    writer: Callable[[], AbstractContextManager[object]] | None = None,
+                    whole_date: bool = False, confirm: Confirm | None = None) -> ImportReport:
     """Check every row of files read by ``read_files`` and, unless a dry run, write them.
 
     All or nothing; whatever happens, nothing of the staging outlives this call (no
@@ -139,23 +153,31 @@ def stage_and_write(ws: Workspace, read: ReadFiles, *, user: str | None = None,
     cursor of its database on which the rows are checked while other requests go on, and
     ``writer``, its lock, held only to write (the rows are checked again under it if the
     data changed meanwhile).
+
+    A roster replaces, for its snapshot dates, only the schools in its files; with
+    ``whole_date`` every school's people of those dates. When that removes people of other
+    schools, ``confirm`` (given the report with the counts) decides whether it is written.
     """
     say = progress or (lambda _msg: None)
     report, dataset, raws = read.report, read.dataset, read.raws
     secret = ws.secret()
+    goals = strategy_goals(dataset, ws.strategy_path)  # milestones name the strategy's goals
     hold = writer or nullcontext
     with nullcontext(store) if store is not None else ws.open_store() as db:
 
         def check() -> Any:
-            plan = db.stage(dataset, raws, secret)
+            plan = db.stage(dataset, raws, secret, whole_date=whole_date, goals=goals)
             report.rows_read = sum(s.rows for s in plan.staged)
+            report.empty_rows = sum(getattr(s, "empty_rows", 0) for s in plan.staged)
             report.warnings = [w for s in plan.staged for w in s.warnings]
-            if plan.ok:
+            if plan.ok and plan.diff is not None:
                 report.files = [f.change for f in plan.files]
+                report.other_removed = plan.diff.other_people
+                report.other_schools = plan.diff.other_schools
             return plan
 
         try:
-            say("checking every row")
+            say(_("checking every row"))
             version = db.data_version()
             plan = check()
             if plan.ok:
@@ -163,13 +185,18 @@ def stage_and_write(ws: Workspace, read: ReadFiles, *, user: str | None = None,
                     seen = db.batch_with_hash(dataset.name, f.sha256)
                     if seen:
                         report.already_imported[f.file] = seen
-            if plan.ok and not report.dry_run:
-                say("writing")
+            if plan.ok and not report.dry_run and report.other_removed and confirm:
+                report.declined = not confirm(report)
+            if plan.ok and not report.dry_run and not report.declined:
+                say(_("writing"))
+                agreed = report.other_removed
                 with hold():
                     if db.data_version() != version:  # another import came first: again
                         db.discard()
                         plan = check()
-                    if plan.ok:
+                        # never remove more people of other schools than were confirmed
+                        report.declined = bool(confirm) and report.other_removed > agreed
+                    if plan.ok and not report.declined:
                         db.commit(plan, user=user or _user(), now=now or dt.datetime.now())
             if not plan.ok:
                 with hold():
@@ -183,12 +210,15 @@ def import_files(ws: Workspace, dataset_name: str, paths: list[Path], *, dry_run
                  snapshot_date: dt.date | None = None, mapping: Path | None = None,
                  locale: str | None = None, sheet: str | None = None, user: str | None = None,
                  now: dt.datetime | None = None, labels: list[str] | None = None,
-                 progress: Progress | None = None) -> ImportReport:
-    """Import ``paths`` into ``dataset_name`` of the workspace ``ws``."""
+                 progress: Progress | None = None, whole_date: bool = False,
+                 confirm: Confirm | None = None) -> ImportReport:
+    """Import ``paths`` into ``dataset_name`` of the workspace ``ws`` (``whole_date`` and
+    ``confirm``: see ``stage_and_write``)."""
     with read_files(ws, dataset_name, paths, dry_run=dry_run, snapshot_date=snapshot_date,
                     mapping=mapping, locale=locale, sheet=sheet, labels=labels,
                     progress=progress) as read:
-        return stage_and_write(ws, read, user=user, now=now, progress=progress)
+        return stage_and_write(ws, read, user=user, now=now, progress=progress,
+                               whole_date=whole_date, confirm=confirm)
 
 
 def _refused(ws: Workspace, store: Any, report: ImportReport, plan: Any, raws: list[RawFile],
@@ -196,7 +226,9 @@ def _refused(ws: Workspace, store: Any, report: ImportReport, plan: Any, raws: l
     report.errors = plan.errors
     report.error_count = plan.error_count
     report.bad_rows = sum(s.bad_rows for s in plan.staged)
-    report.error_log = _write_error_log(ws, report.dataset, report.errors)
+    # a dry run writes nothing at all, not even the error log (the import writes it)
+    report.error_log = None if report.dry_run else _write_error_log(ws, report.dataset,
+                                                                   report.errors)
     if not report.dry_run:  # the data-quality section reports refused files (no values)
         for staged, raw in zip(plan.staged, raws, strict=True):
             if staged.error_count:
@@ -209,37 +241,48 @@ def _refused(ws: Workspace, store: Any, report: ImportReport, plan: Any, raws: l
 def _read(path: Path, label: str, dataset: Dataset, mapping: Mapping | None, locale: str | None,
           sheet: str | None, limits: XlsxLimits, tmp: Path, report: ImportReport) -> RawFile:
     if not path.is_file():
-        raise InputError(f"{label}: no such file")
-    if file_kind(path) == "xlsx":
+        raise InputError(_("{file}: no such file", file=label))
+    kind = file_kind(path, label)
+    if kind != "csv":  # a workbook: XLSX or Excel 97-2003
         digest = sha256_of(path)
-        header, rows = read_xlsx(path, limits, sheet or (mapping.sheet if mapping else None))
-        names, ignored = match_header(header, dataset, mapping, label)
+        book = read_workbook(path, kind, limits, label=label, locale=locale,
+                             sheet=sheet or (mapping.sheet if mapping else None),
+                             wanted=required_columns(dataset, mapping))
+        where = _("{file}, sheet {sheet}", file=label, sheet=book.sheet)
+        names, ignored = match_header(book.header, dataset, mapping, where)
         report.ignored_columns[label] = ignored
-        return RawFile(label, digest, names, locale, rows=rows)
-    dialect = detect_dialect(path)
+        return RawFile(label, digest, names, locale, rows=book.rows, sheet=book.sheet,
+                       numbered=True, empty_rows=book.empty_rows,
+                       headers={n: h for n, h in zip(names, book.header, strict=True) if n})
+    dialect = detect_dialect(path, label)
     names, ignored = match_header(dialect.header, dataset, mapping, label)
     report.ignored_columns[label] = ignored
     if locale is None:
         # Danish Excel's list separator is ';' because its decimal separator is ','
         locale = {";": "da", ",": "en"}.get(dialect.delimiter)
-    return RawFile(label, dialect.sha256, names, locale, path=utf8_path(path, dialect, tmp),
-                   delimiter=dialect.delimiter)
+    source = prepare_csv(path, label, dialect, tmp)  # numbered when it had to be normalised
+    return RawFile(label, dialect.sha256, names, locale, path=source.path,
+                   delimiter=source.delimiter, numbered=source.numbered,
+                   empty_rows=source.empty_rows,
+                   headers={n: h for n, h in zip(names, dialect.header, strict=True) if n})
 
 
 def _snapshot_constant(raw: RawFile, dataset: Dataset, snapshot_date: dt.date | None) -> None:
     if not dataset.snapshot:
         if snapshot_date is not None:
-            raise InputError(f"--snapshot-date is for roster snapshots (pupils, staff), "
-                             f"not {dataset.name}")
+            raise InputError(_("--snapshot-date is for roster snapshots (pupils, staff), "
+                               "not {dataset}", dataset=dataset.name))
         return
     in_file = "snapshot_date" in raw.names
     if in_file and snapshot_date is not None:
-        raise InputError(f"{raw.label}: the file has a snapshot_date column and --snapshot-date "
-                         "was given too; use one of them")
+        raise InputError(_("{file}: the file has a column with the roster's date ({column}) "
+                           "and --snapshot-date was given too; use one of them",
+                           file=raw.label, column=raw.headers.get("snapshot_date", "dato")))
     if not in_file:
         if snapshot_date is None:
-            raise InputError(f"{raw.label}, row 1: no snapshot_date column (dato, "
-                             "opgørelsesdato); give the roster's date with --snapshot-date")
+            raise InputError(_("{file}, row 1: no column with the roster's date (dato, "
+                               "opgørelsesdato); give the roster's date with --snapshot-date",
+                               file=raw.label))
         raw.constants["snapshot_date"] = snapshot_date.isoformat()
 
 
@@ -262,7 +305,9 @@ def _write_error_log(ws: Workspace, dataset: str, errors: list[CellProblem]) -> 
 
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";")
-        writer.writerow(["fil", "række", "kolonne", "værdi (maskeret)", "fejl"])
+        writer.writerow([_("file"), _("sheet"), _("row"), _("column"), _("value (masked)"),
+                         _("problem")])
         for e in errors:
-            writer.writerow([cell(x) for x in (e.file, e.row, e.column, e.value, e.reason)])
+            writer.writerow([cell(x) for x in (e.file, e.sheet or "", e.row, e.column, e.value,
+                                               e.reason)])
     return path

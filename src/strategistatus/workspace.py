@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import WorkspaceError
+from .i18n import _, default_language
 from .settings import Settings, load_settings
 
 SETTINGS_FILE = "strategistatus.toml"
@@ -160,9 +161,10 @@ def find_workspace(root: Path) -> Workspace:
     """The workspace at ``root``; a clear error when it is not one."""
     ws = Workspace(root.resolve())
     if not ws.settings_path.exists():
-        raise WorkspaceError(f"{root} is not a strategistatus workspace ({SETTINGS_FILE} is "
-                             "missing); create one with 'strategistatus init DIR' or give "
-                             "--workspace DIR")
+        raise WorkspaceError(_("{root} is not a strategistatus workspace ({settings} is "
+                               "missing); create one with 'strategistatus init DIR' or give "
+                               "--workspace DIR", root=root, settings=SETTINGS_FILE))
+    default_language(ws.settings.language)
     return ws
 
 

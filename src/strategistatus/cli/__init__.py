@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
 
 from strategistatus.errors import StrategistatusError
+from strategistatus.i18n import LANGUAGES, _, set_language
 
 from . import (
     audit_cmd,
@@ -31,6 +33,19 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _options(lang: Annotated[str | None, typer.Option(
+        "--lang", envvar="STRATEGISTATUS_LANG",
+        help="The language of messages: da or en (default: the workspace's language).")
+        ] = None) -> None:
+    if lang is not None:
+        if lang not in LANGUAGES:
+            raise typer.BadParameter(_("--lang must be da or en"))
+        set_language(lang)
+
+
 init_cmd.register(app)
 import_cmd.register(app)
 check_cmd.register(app)
@@ -54,8 +69,8 @@ def main() -> None:
     try:
         app()
     except StrategistatusError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        err_console.print("[bold red]" + _("Error:") + f"[/] {exc}", highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:
-        err_console.print("interrupted; nothing was written")
+        err_console.print(_("interrupted; nothing was written"))
         sys.exit(130)

@@ -12,7 +12,7 @@ import typer
 from .output import console, err_console
 from .status_cmd import Format, status
 
-DEMO_AT = dt.datetime(2018, 1, 31)
+DEMO_AT = dt.date(2018, 1, 31)
 
 
 def demo(
@@ -36,7 +36,7 @@ def demo(
     from strategistatus.report import service
 
     with console.status("writing the committee report ..."):
-        paths = service.write_reports(ws, ws.root / "report", at=DEMO_AT.date(),
+        paths = service.write_reports(ws, ws.root / "report", at=DEMO_AT,
                                       round_name="januar 2018",
                                       formats=("md", "html", "docx", "pdf"), langs=("da",))
     console.print("The committee report: " + ", ".join(str(p) for p in paths))

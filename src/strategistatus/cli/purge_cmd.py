@@ -14,6 +14,7 @@ from rich.table import Table
 from strategistatus.store.retention import KEPT, Purge, purge_workspace
 from strategistatus.workspace import find_workspace
 
+from .dateoption import METAVAR, date_parser
 from .output import WorkspaceOption, console, dk_int
 
 
@@ -22,8 +23,8 @@ class Format(StrEnum):
     json = "json"
 
 
-BeforeOption = Annotated[dt.datetime | None, typer.Option(
-    "--before", formats=["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"],
+BeforeOption = Annotated[dt.date | None, typer.Option(
+    "--before", parser=date_parser("--before"), metavar=METAVAR,
     help="Delete what is older than this date (31-07-2020, 31.07.2020 or 2020-07-31). "
          "Default: keep the school years of the setting retention_school_years (5), the "
          "current one included.")]
@@ -37,7 +38,7 @@ def purge(workspace: WorkspaceOption = Path("."), before: BeforeOption = None,
     """Delete rows about pupils and staff (and old files in logs/ and uploads/) older than
     a date, in one transaction. Closed rounds and the audit log are kept."""
     ws = find_workspace(workspace)
-    done = purge_workspace(ws, before.date() if before else None, apply=yes)
+    done = purge_workspace(ws, before, apply=yes)
     if output is Format.json:
         print(json.dumps({"before": done.before.isoformat(), "applied": done.applied,
                           "tables": [{"table": t.table, "date": t.column, "rows": t.rows}

@@ -14,6 +14,7 @@ from strategistatus.errors import InputError
 from strategistatus.report import service
 from strategistatus.workspace import find_workspace
 
+from .dateoption import METAVAR, date_parser
 from .output import WorkspaceOption, console
 
 RoundOption = Annotated[str | None, typer.Option("--round", help='The reporting round, e.g. "januar 2018".')]
@@ -21,7 +22,7 @@ RoundOption = Annotated[str | None, typer.Option("--round", help='The reporting 
 
 def report(
     workspace: WorkspaceOption = Path("."),
-    at: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="The measurement date.")] = None,
+    at: Annotated[dt.date | None, typer.Option(parser=date_parser("--at"), metavar=METAVAR, help="The measurement date, e.g. 31.01.2018 or 2018-01-31.")] = None,
     round_name: RoundOption = None,
     formats: Annotated[str, typer.Option("--format", help="Comma list of md, html, docx, pdf.")] = "md,html,docx,pdf",
     lang: Annotated[str, typer.Option(help="da, en or da,en.")] = "da",
@@ -43,7 +44,7 @@ def report(
         schools = (school,)
     started = time.perf_counter()
     with console.status("writing the report ..."):
-        paths = service.write_reports(ws, out, at=at.date() if at else None, round_name=round_name,
+        paths = service.write_reports(ws, out, at=at, round_name=round_name,
                                       formats=fmts, langs=langs,  # type: ignore[arg-type]
                                       audience="public" if public else ("school" if school else "committee"),
                                       schools=schools)
@@ -105,12 +106,12 @@ round_app = typer.Typer(help="Reporting rounds: close one to freeze its figures.
 
 
 @round_app.command("close")
-def round_close(name: str, at: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="The measurement date.")],
+def round_close(name: str, at: Annotated[dt.date, typer.Option(parser=date_parser("--at"), metavar=METAVAR, help="The measurement date, e.g. 31.01.2018 or 2018-01-31.")],
                 workspace: WorkspaceOption = Path(".")) -> None:
     """Freeze round NAME at the date: its report keeps these figures after later imports."""
     ws = find_workspace(workspace)
     with console.status("freezing the figures ..."):
-        service.close_round(ws, name, at.date())
+        service.close_round(ws, name, at)
     console.print(f"Round {name!r} closed with the figures of {at:%d.%m.%Y}.")
 
 

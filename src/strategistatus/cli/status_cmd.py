@@ -17,6 +17,7 @@ from strategistatus.status import evaluate
 from strategistatus.strategy import load_strategy
 from strategistatus.workspace import find_workspace
 
+from .dateoption import METAVAR, date_parser
 from .formats import da_date, da_number, excel_csv
 from .output import WorkspaceOption, console
 
@@ -32,14 +33,15 @@ class Format(StrEnum):
     csv = "csv"
 
 
-AtOption = Annotated[dt.datetime | None, typer.Option(
-    "--at", formats=["%Y-%m-%d"], help="The measurement date (default: today).")]
+AtOption = Annotated[dt.date | None, typer.Option(
+    "--at", parser=date_parser("--at"), metavar=METAVAR,
+    help="The measurement date, e.g. 31.01.2018 or 2018-01-31 (default: today).")]
 SchoolOption = Annotated[str | None, typer.Option("--school", help="One school's figures.")]
 FormatOption = Annotated[Format, typer.Option("--format", help="table, json or csv.")]
 
 
-def _day(at: dt.datetime | None) -> dt.date:
-    return at.date() if at else dt.date.today()
+def _day(at: dt.date | None) -> dt.date:
+    return at or dt.date.today()
 
 
 def status(workspace: WorkspaceOption = Path("."), at: AtOption = None,

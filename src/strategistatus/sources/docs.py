@@ -55,8 +55,9 @@ def dataset_markdown(d: Dataset) -> str:
     lines = [f"## {d.name}: {d.title}", "",
              f"Natural key: {' + '.join(f'`{k}`' for k in d.key)}."]
     if d.snapshot:
-        lines.append("A roster snapshot: importing a snapshot date replaces that snapshot only; "
-                     "the date comes from the file or from `--snapshot-date`.")
+        lines.append("A roster snapshot: a file replaces, for its snapshot date, the schools it "
+                     "holds (`--whole-date`: every school); the date comes from the file or "
+                     "from `--snapshot-date`.")
     lines += ["", "| column | also accepted | content | required |", "|---|---|---|---|"]
     lines += [_column_row(c) for c in d.columns]
     rules = [_rule(r) for r in d.rules]

@@ -1,11 +1,13 @@
 """What kind of file an export is, told from its first bytes (never from its name).
 
-An XLSX workbook is a ZIP archive holding a workbook; anything else that is text is read as
-CSV (UTF-16 text too: the CSV reader judges the encoding). Files that are neither and whose
-kind can be recognised are refused here with a message that says what the file is and what
-the clerk can do: an Excel 97-2003 or password-protected workbook, a PDF, a picture, a
-compressed file, another kind of archive. A ZIP archive that is not a workbook is told
-apart by ``xlsxguard.not_a_workbook`` when the archive is checked.
+An XLSX workbook is a ZIP archive holding a workbook; an Excel 97-2003 workbook (.xls) is an
+OLE2 compound file holding a "Workbook" stream; anything else that is text is read as CSV
+(UTF-16 text too: the CSV reader judges the encoding). Files that are neither and whose kind
+can be recognised are refused here with a message that says what the file is and what the
+clerk can do: a password-protected workbook, a PDF, a picture, a compressed file, another
+kind of archive. A ZIP archive that is not a workbook is told apart by
+``xlsxguard.not_a_workbook`` when the archive is checked; whether an .xls file can be read
+safely, by ``xlsguard.check_xls``.
 """
 
 from __future__ import annotations
@@ -14,63 +16,79 @@ from pathlib import Path
 from typing import Literal
 
 from strategistatus.errors import InputError
+from strategistatus.i18n import _
 
-FileKind = Literal["xlsx", "csv"]
+from .xlsguard import SAVE_AS, protected
+
+FileKind = Literal["xlsx", "xls", "csv"]
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP = b"PK\x05\x06"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-SAVE_AS = "save it as \"Excel-projektmappe (*.xlsx)\" (or CSV) and import that"
-_SAVE_XLSX = f"Open it in Excel and {SAVE_AS}"
-# first bytes -> what the file is and what to do
-MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF document, not a spreadsheet; ask for the export as XLSX or CSV"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG picture, not a spreadsheet"),
-    (b"\xff\xd8\xff", "a JPEG picture, not a spreadsheet"),
-    (b"GIF87a", "a GIF picture, not a spreadsheet"),
-    (b"GIF89a", "a GIF picture, not a spreadsheet"),
-    (b"\x1f\x8b", "gzip-compressed; unpack it and import the file inside"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive; unpack it and import the files inside"),
-    (b"Rar!\x1a\x07", "a RAR archive; unpack it and import the files inside"),
-    (b"BZh", "bzip2-compressed; unpack it and import the file inside"),
-    (b"\xfd7zXZ\x00", "xz-compressed; unpack it and import the file inside"),
-    (b"\x28\xb5\x2f\xfd", "Zstandard-compressed; unpack it and import the file inside"),
-    (b"\x7fELF", "a program, not a spreadsheet"),
-    (b"{\\rtf", f"an RTF document, not a spreadsheet. {_SAVE_XLSX}"),
-)
-_HTML = (b"<!doctype html", b"<html", b"<table")
 
 
-def file_kind(path: Path) -> FileKind:
+def _what(head: bytes, label: str) -> str | None:
+    """The refusal for a file recognised by its first bytes; None when not recognised."""
+    if head.startswith(b"%PDF-"):
+        return _("{file}: a PDF document, not a spreadsheet; ask for the export as XLSX or "
+                 "CSV", file=label)
+    for magic, kind in ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"),
+                        (b"GIF87a", "GIF"), (b"GIF89a", "GIF")):
+        if head.startswith(magic):
+            return _("{file}: a {kind} picture, not a spreadsheet", file=label, kind=kind)
+    for magic, kind in ((b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"),
+                        (b"\x28\xb5\x2f\xfd", "Zstandard")):
+        if head.startswith(magic):
+            return _("{file}: {kind}-compressed; unpack it and import the file inside",
+                     file=label, kind=kind)
+    for magic, kind in ((b"7z\xbc\xaf\x27\x1c", "7-Zip"), (b"Rar!\x1a\x07", "RAR")):
+        if head.startswith(magic):
+            return _("{file}: a {kind} archive; unpack it and import the files inside",
+                     file=label, kind=kind)
+    if head.startswith(b"\x7fELF"):
+        return _("{file}: a program, not a spreadsheet", file=label)
+    if head.startswith(b"MZ") and b"\x00" in head:
+        return _("{file}: a Windows program (perhaps a self-extracting archive), not a "
+                 "spreadsheet", file=label)
+    if head.startswith(b"{\\rtf"):
+        return _("{file}: an RTF document, not a spreadsheet. Open it in Excel and save it as "
+                 "{save_as} (or CSV) and import that", file=label, save_as=SAVE_AS)
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table")):
+        return _("{file}: a web page (HTML), not a spreadsheet; some systems save a web table "
+                 "with an Excel name. Open it in Excel and save it as {save_as} (or CSV) and "
+                 "import that", file=label, save_as=SAVE_AS)
+    if text.startswith(b"<?xml"):
+        return _("{file}: an XML file (perhaps an Excel 2003 XML spreadsheet), not XLSX or "
+                 "CSV. Open it in Excel and save it as {save_as} (or CSV) and import that",
+                 file=label, save_as=SAVE_AS)
+    return None
+
+
+def file_kind(path: Path, label: str | None = None) -> FileKind:
     """``xlsx`` for a ZIP archive (whether it holds a workbook is judged, with what else
-    it holds, by ``xlsxguard.check_archive`` before it is read), ``csv`` for text; an
-    InputError for anything else."""
+    it holds, by ``xlsxguard.check_archive`` before it is read), ``xls`` for an OLE2 file
+    holding a workbook, ``csv`` for text; an InputError (naming the file as ``label``,
+    by default its name) for anything else."""
+    label = label or path.name
     with path.open("rb") as fh:
         head = fh.read(16)
     if head.startswith(ZIP_MAGIC):
         return "xlsx"
     if head.startswith(EMPTY_ZIP):
-        raise InputError(f"{path.name}: an empty ZIP archive, not an Excel workbook")
+        raise InputError(_("{file}: an empty ZIP archive, not an Excel workbook", file=label))
     if head.startswith(OLE2_MAGIC):
-        raise InputError(f"{path.name}: {_ole2(path)}")
-    for magic, what in MAGIC:
-        if head.startswith(magic):
-            raise InputError(f"{path.name}: {what}")
-    if head.startswith(b"MZ") and b"\x00" in head:
-        raise InputError(f"{path.name}: a Windows program (perhaps a self-extracting archive), "
-                         "not a spreadsheet")
-    text = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
-    if text.startswith(_HTML):
-        raise InputError(f"{path.name}: a web page (HTML), not a spreadsheet; some systems "
-                         f"save a web table with an Excel name. {_SAVE_XLSX}")
-    if text.startswith(b"<?xml"):
-        raise InputError(f"{path.name}: an XML file (perhaps an Excel 2003 XML spreadsheet), "
-                         f"not XLSX or CSV. {_SAVE_XLSX}")
+        return _ole2(path, label)
+    refusal = _what(head, label)
+    if refusal:
+        raise InputError(refusal)
     return "csv"
 
 
-def _ole2(path: Path) -> str:
-    """An OLE2 compound file: an old .xls, an encrypted workbook, or another Office file."""
+def _ole2(path: Path, label: str) -> FileKind:
+    """An OLE2 compound file: an old .xls, an encrypted workbook, or another Office file.
+    The names of its streams are looked for in its first and last MiB (where the directory
+    is); ``xlsguard`` reads the directory properly before the file is read."""
     with path.open("rb") as fh:
         head = fh.read(1 << 20)
         fh.seek(max(0, fh.seek(0, 2) - (1 << 20)))
@@ -81,13 +99,12 @@ def _ole2(path: Path) -> str:
         return needle in head or needle in tail
 
     if has("EncryptedPackage"):
-        return ("a password-protected (encrypted) Excel workbook, which cannot be read. Open "
-                "it in Excel, remove the password (Filer > Oplysninger > Beskyt projektmappe > "
-                f"Krypter med adgangskode) and {SAVE_AS}")
+        raise protected(label)
     if has("Workbook") or has("Book"):
-        return f"an Excel 97-2003 workbook (.xls), which is not read. {_SAVE_XLSX}"
+        return "xls"
     if has("WordDocument"):
-        return "a Word 97-2003 document, not a spreadsheet; export the data as XLSX or CSV"
-    return ("an Excel 97-2003 workbook (.xls) or a password-protected workbook, which cannot "
-            "be read. Open it in Excel, remove any password and "
-            f"{SAVE_AS}")
+        raise InputError(_("{file}: a Word 97-2003 document, not a spreadsheet; export the "
+                           "data as XLSX or CSV", file=label))
+    raise InputError(_("{file}: an Office 97-2003 file that holds no Excel workbook; open it "
+                       "and save it as {save_as} (or CSV) and import that", file=label,
+                       save_as=SAVE_AS))

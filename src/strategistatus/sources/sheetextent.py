@@ -31,7 +31,9 @@ import re
 from pathlib import Path
 
 from strategistatus.errors import InputError
+from strategistatus.i18n import N_, _
 
+from .sheetfacts import UnsavedFormulas
 from .xlsxlimits import XlsxLimits
 from .xmlscan import MAX_RUN, SharedStrings, TextCount
 
@@ -67,6 +69,28 @@ _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]*\?>")
 _BEFORE, _INSIDE, _AFTER = 0, 1, 2  # where the exact reading is, against the first sheetData
 
 
+# what reading a sheet would cost, by (the whole sheet was read, shared strings counted)
+_COST = {
+    (True, False): N_("{file}: the sheet {sheet} spans A1:{corner} ({cells:,} cells) and holds "
+                      "{text:,.0f} MB of long text; reading it would take {cost:,.0f} MB, and "
+                      "at most {memory} is accepted. Delete what is not needed or split the "
+                      "file"),
+    (True, True): N_("{file}: the sheet {sheet} spans A1:{corner} ({cells:,} cells) and holds "
+                     "{text:,.0f} MB of long text ({copies:,.0f} MB of it shared strings, "
+                     "counted once for every cell that uses them, as they are copied); reading "
+                     "it would take {cost:,.0f} MB, and at most {memory} is accepted. Delete "
+                     "what is not needed or split the file"),
+    (False, False): N_("{file}: the sheet {sheet} holds more than {text:,.0f} MB of long text; "
+                       "reading it would take more than {cost:,.0f} MB, and at most {memory} "
+                       "is accepted. Delete what is not needed or split the file"),
+    (False, True): N_("{file}: the sheet {sheet} holds more than {text:,.0f} MB of long text "
+                      "({copies:,.0f} MB of it shared strings, counted once for every cell "
+                      "that uses them, as they are copied); reading it would take more than "
+                      "{cost:,.0f} MB, and at most {memory} is accepted. Delete what is not "
+                      "needed or split the file"),
+}
+
+
 class NotCanonical(Exception):
     """The sheet has a cell or row tag in an uncommon form: read it again exactly."""
 
@@ -92,8 +116,10 @@ class SheetExtent:
 
     def __init__(self, path: Path, name: str, limits: XlsxLimits, prefix: bytes, *,
                  colon_c: bool = True, exact: bool = False,
-                 shared: SharedStrings | None = None) -> None:
+                 shared: SharedStrings | None = None,
+                 formulas: UnsavedFormulas | None = None) -> None:
         self.path, self.name, self.limits, self.exact = path, name, limits, exact
+        self.formulas = formulas  # looked for when the first pass saw a formula
         self.text = TextCount()  # long text in the part
         self.shared = shared if shared is not None and shared.longest else None
         self.copies = 0  # bytes of long shared strings copied into cells
@@ -128,12 +154,15 @@ class SheetExtent:
         self._scan(self.carry)
         self.carry = b""
         if self.exact and b"<" in self.pending:
-            raise self._fail("ends inside a tag, comment or CDATA section")
+            raise self._fail(N_("{file}: the sheet {sheet} ends inside a tag, comment or "
+                                "CDATA section"))
         self._check_cost()
 
     def _scan(self, body: bytes) -> None:
         """``body`` ends before a '<' (or at the end of the part)."""
         self.text.feed(body)
+        if self.formulas is not None:
+            self.formulas.feed(body)
         if self.shared is not None:
             self._shared_copies(body, self.shared)
         elif self.text.bytes > self.limits.text_bytes:
@@ -169,15 +198,9 @@ class SheetExtent:
         cost = self.limits.read_cost(span, text)
         if cost <= self.limits.memory_bytes:
             return
-        grid = (f"spans A1:{column_letters(max(self.cols, 1))}{self.rows} ({span:,} cells) and "
-                if final else "")
-        more = "" if final else "more than "
-        copies = (f" ({self.copies / 1e6:,.0f} MB of it shared strings, counted once for every "
-                  "cell that uses them, as they are copied)" if self.copies else "")
-        raise self._fail(f"{grid}holds {more}{text / 1e6:,.0f} MB of long text{copies}; reading "
-                         f"it would take {more}{cost / 1e6:,.0f} MB, and at most "
-                         f"{self.limits.memory_text} is accepted. Delete what is not needed "
-                         "or split the file")
+        raise self._fail(_COST[final, bool(self.copies)], text=text / 1e6, cost=cost / 1e6,
+                         copies=self.copies / 1e6, memory=self.limits.memory_text, cells=span,
+                         corner=f"{column_letters(max(self.cols, 1))}{self.rows}")
 
     def _beyond_pattern(self) -> re.Pattern[bytes]:
         if self._stale:
@@ -197,7 +220,8 @@ class SheetExtent:
             if not strict:
                 return
             shown = body[at: at + 12].decode("ascii", "replace")
-            raise self._fail(f"has a cell whose position {shown!r} is not a cell reference")
+            raise self._fail(N_("{file}: the sheet {sheet} has a cell whose position "
+                                "{position} is not a cell reference"), position=repr(shown))
         self._place(*self._position(ref))
 
     def _position(self, ref: re.Match[bytes]) -> tuple[int, int]:
@@ -206,26 +230,31 @@ class SheetExtent:
         letters, digits = ref.group(1), ref.group(2).lstrip(b"0") or b"0"
         if len(letters) > 3 or len(digits) > 7:
             more = "..." if len(digits) > 12 or len(letters) > 6 else ""
-            raise self._fail(f"has a cell in column {letters[:6].decode('ascii')}, row "
-                             f"{int(digits[:12]):,}{more}, outside Excel's sheet "
-                             f"(A1:XFD{MAX_ROW:,}); refused as a hostile file")
+            raise self._fail(N_("{file}: the sheet {sheet} has a cell in column {column}, row "
+                                "{row}, outside Excel's sheet (A1:XFD{last:,}); refused as a "
+                                "hostile file"), column=letters[:6].decode("ascii"),
+                             row=f"{int(digits[:12]):,}{more}", last=MAX_ROW)
         return int(digits), column_number(letters)
 
     def _place(self, row: int, col: int) -> None:
         """A cell at ``row``, ``col`` (1-based; col 0: a row's own reference)."""
         if row > MAX_ROW or col > MAX_COL or row < 1:
-            raise self._fail(f"has a cell in column {column_letters(col)}, row {row:,}, outside Excel's "
-                             f"sheet (A1:XFD{MAX_ROW:,}); refused as a hostile file")
+            raise self._fail(N_("{file}: the sheet {sheet} has a cell in column {column}, row "
+                                "{row}, outside Excel's sheet (A1:XFD{last:,}); refused as a "
+                                "hostile file"), column=column_letters(col), row=f"{row:,}",
+                             last=MAX_ROW)
         if row <= self.rows and col <= self.cols:
             return
         self.rows, self.cols = max(row, self.rows), max(col, self.cols)
         span = self.rows * max(self.cols, 1)
         if span > self.limits.cells:
             corner = f"{column_letters(self.cols)}{self.rows}"
-            raise self._fail(f"spans A1:{corner}, {span:,} cells counted from the cells "
-                             f"themselves; at most {self.limits.cells:,} are accepted "
-                             f"({self.limits.cells_setting}). Delete the rows and columns "
-                             "beyond the data (also empty but formatted ones) and save again")
+            raise self._fail(N_("{file}: the sheet {sheet} spans A1:{corner}, {cells:,} cells "
+                                "counted from the cells themselves; at most {limit:,} are "
+                                "accepted ({setting}). Delete the rows and columns beyond the "
+                                "data (also empty but formatted ones) and save again"),
+                             corner=corner, cells=span, limit=self.limits.cells,
+                             setting=self.limits.cells_setting)
         self._stale = True
 
     def _pattern(self) -> re.Pattern[bytes]:
@@ -271,8 +300,9 @@ class SheetExtent:
                 return
         self.pending = text[at:]
         if len(self.pending) > MAX_TOKEN:
-            raise self._fail(f"has a tag, comment or CDATA section longer than "
-                             f"{MAX_TOKEN >> 20} MiB (or a stray '<'); refused")
+            raise self._fail(N_("{file}: the sheet {sheet} has a tag, comment or CDATA section "
+                                "longer than {mib} MiB (or a stray '<'); refused"),
+                             mib=MAX_TOKEN >> 20)
 
     @staticmethod
     def _plain(body: bytes) -> bool:
@@ -321,13 +351,15 @@ class SheetExtent:
             ref = _REF.fullmatch(found.group(2))
             if ref is None:
                 shown = found.group(2)[:12].decode("ascii", "replace")
-                raise self._fail(f"has a cell or row whose position {shown!r} is not a cell "
-                                 "reference")
+                raise self._fail(N_("{file}: the sheet {sheet} has a cell or row whose "
+                                    "position {position} is not a cell reference"),
+                                 position=repr(shown))
             refs.append(ref)
         return refs
 
-    def _fail(self, what: str) -> InputError:
-        return InputError(f"{self.path.name}: the sheet {self.name} {what}")
+    def _fail(self, message: str, **values: object) -> InputError:
+        """``message`` (marked with ``N_``) in the reader's language, naming file and sheet."""
+        return InputError(_(message, file=self.path.name, sheet=self.name, **values))
 
 
 def _greater_letters(letters: str) -> bytes:

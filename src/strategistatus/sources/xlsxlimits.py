@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from strategistatus.errors import WorkspaceError
+from strategistatus.i18n import _
 
 if TYPE_CHECKING:
     from strategistatus.settings import Settings
@@ -48,8 +49,8 @@ def memory_bytes(text: str) -> int:
                 return int(float(number[: -len(unit)]) * factor)
         return int(float(number))
     except ValueError:
-        raise WorkspaceError(f"memory_limit = {text!r} is not a size such as \"1GB\" or "
-                             "\"512MB\"") from None
+        raise WorkspaceError(_("memory_limit = {value} is not a size such as \"1GB\" or "
+                               "\"512MB\"", value=repr(text))) from None
 
 
 @dataclass(frozen=True, slots=True)

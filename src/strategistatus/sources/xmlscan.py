@@ -30,6 +30,7 @@ from array import array
 from pathlib import Path
 
 from strategistatus.errors import InputError
+from strategistatus.i18n import N_, _
 
 from .xlsxlimits import LONG_TEXT, XlsxLimits
 
@@ -193,8 +194,9 @@ class PartScan:
         first = chunk.find(b"<")
         gap = len(self.carry) + (len(chunk) if first < 0 else first)
         if gap > MAX_RUN and not self.binary:
-            raise self._fail(f"has more than {MAX_RUN >> 20} MiB without a tag; no cell text "
-                             "is that long (Excel allows 32,767 characters in a cell)")
+            raise self._fail(N_("{file}: the part {part} has more than {mib} MiB without a "
+                                "tag; no cell text is that long (Excel allows 32,767 "
+                                "characters in a cell)"), mib=MAX_RUN >> 20)
         cut = chunk.rfind(b"<")
         if cut < 0:
             self.carry += chunk
@@ -214,20 +216,23 @@ class PartScan:
             self.tags += opened
             depth = max(0, depth + opened - 2 * body.count(b"/", at, at + _STEP))
             if depth > MAX_DEPTH:
-                raise self._fail(f"has elements nested more than {MAX_DEPTH:,} deep; Excel's "
-                                 "parts nest a dozen deep. Refused as a hostile file")
+                raise self._fail(N_("{file}: the part {part} has elements nested more than "
+                                    "{depth:,} deep; Excel's parts nest a dozen deep. Refused "
+                                    "as a hostile file"), depth=MAX_DEPTH)
         self.depth = depth
         if self.tags > self.limits.tags:
-            raise self._fail(f"has more than {self.limits.tags:,} XML tags, more than "
-                             f"{self.limits.cells:,} cells would need; refused")
+            raise self._fail(N_("{file}: the part {part} has more than {tags:,} XML tags, "
+                                "more than {cells:,} cells would need; refused"),
+                             tags=self.limits.tags, cells=self.limits.cells)
         colon_c = body.count(b":c")
         self.colon_c += colon_c
         self.cells += body.count(b"<c") + colon_c
         if self.cells > self.limits.cells:
-            raise self._fail(f"has more than {self.limits.cells:,} cells (counted in the file, "
-                             f"not from its stated size); at most {self.limits.cells:,} are "
-                             f"accepted ({self.limits.cells_setting}). Delete unused rows and "
-                             "columns (also empty but formatted ones), or split the file")
+            raise self._fail(N_("{file}: the part {part} has more than {cells:,} cells "
+                                "(counted in the file, not from its stated size); at most "
+                                "{cells:,} are accepted ({setting}). Delete unused rows and "
+                                "columns (also empty but formatted ones), or split the file"),
+                             cells=self.limits.cells, setting=self.limits.cells_setting)
         if not self.sheet_data and b"sheetData" in body:
             self.sheet_data = True
         if self.binary:
@@ -239,26 +244,28 @@ class PartScan:
             self.shared.feed(body, si, colon_si)
             self.strings += si + colon_si
             if self.strings > self.limits.cells:
-                raise self._fail(f"has more than {self.limits.cells:,} shared strings; refused")
+                raise self._fail(N_("{file}: the part {part} has more than {cells:,} shared "
+                                    "strings; refused"), cells=self.limits.cells)
             if self.size > self.limits.strings_bytes:
-                raise self._fail(f"(the shared strings) unpacks to more than "
-                                 f"{self.limits.strings_bytes:,} bytes; all of them must be "
-                                 "held in memory at once, so at most a quarter of memory_limit "
-                                 "is accepted")
+                raise self._fail(N_("{file}: the part {part} (the shared strings) unpacks to "
+                                    "more than {size:,} bytes; all of them must be held in "
+                                    "memory at once, so at most a quarter of memory_limit is "
+                                    "accepted"), size=self.limits.strings_bytes)
             return
         if self.root == "workbook":
             self.sheets += body.count(b"<sheet ") + body.count(b":sheet ")
             if self.sheets > self.limits.max_sheets:
-                raise self._fail(f"declares more than {self.limits.max_sheets:,} sheets; at "
-                                 f"most {self.limits.max_sheets:,} are accepted")
+                raise self._fail(N_("{file}: the part {part} declares more than {sheets:,} "
+                                    "sheets; at most {sheets:,} are accepted"),
+                                 sheets=self.limits.max_sheets)
         if not self.count_text:
             return
         self.text.feed(body)
         if self.text.bytes > self.limits.text_bytes:
-            raise self._fail(f"holds more than {self.limits.text_bytes / 1e6:,.0f} MB of long "
-                             f"cell text; reading it would take more than "
-                             f"{self.limits.memory_text}. Delete what is not needed or split "
-                             "the file")
+            raise self._fail(N_("{file}: the part {part} holds more than {mb:,.0f} MB of long "
+                                "cell text; reading it would take more than {memory}. Delete "
+                                "what is not needed or split the file"),
+                             mb=self.limits.text_bytes / 1e6, memory=self.limits.memory_text)
 
     def _judge_head(self, head: bytes, *, final: bool) -> None:
         """The prolog: UTF-8, no document type declaration, a root element soon."""
@@ -266,17 +273,19 @@ class PartScan:
         named_xml = self.name.lower().endswith(_XML_NAMES)
         for magic, what in ARCHIVE_MAGIC.items():
             if head.startswith(magic):
-                raise self._fail(f"is itself {what} (an archive inside the workbook). "
-                                 "Exports never hold one: copy the cells into a new workbook")
+                raise self._fail(N_("{file}: the part {part} is itself {what} (an archive "
+                                    "inside the workbook). Exports never hold one: copy the "
+                                    "cells into a new workbook"), what=what)
         if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]:
             if named_xml:
-                raise self._fail("is not UTF-8 text (Excel writes UTF-8); refused")
+                raise self._fail(N_("{file}: the part {part} is not UTF-8 text (Excel writes "
+                                    "UTF-8); refused"))
             self.binary = True
             return
         text = head.removeprefix(b"\xef\xbb\xbf").lstrip(_WS)
         if not text.startswith(b"<"):
             if named_xml and text:
-                raise self._fail("is not XML")
+                raise self._fail(N_("{file}: the part {part} is not XML"))
             self.binary = head.startswith(BINARY_MAGIC)
             return
         self._prolog(text, final=final)
@@ -292,8 +301,9 @@ class PartScan:
                     break
                 declared = _ENCODING.search(text, at, end)
                 if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
-                    raise self._fail(f"is written in {declared.group(1).decode('ascii', 'replace')}"
-                                     ", not UTF-8 as Excel writes; refused")
+                    raise self._fail(N_("{file}: the part {part} is written in {encoding}, "
+                                        "not UTF-8 as Excel writes; refused"),
+                                     encoding=declared.group(1).decode("ascii", "replace"))
                 at = end + 2
             elif text.startswith(b"<!--", at):
                 end = text.find(b"-->", at + 4)
@@ -301,23 +311,27 @@ class PartScan:
                     break
                 at = end + 3
             elif text.startswith(b"<!", at):
-                raise self._fail("declares a document type or entities (a DTD). Excel never "
-                                 "writes one; it is how XXE and \"billion laughs\" attacks "
-                                 "work. Refused")
+                raise self._fail(N_("{file}: the part {part} declares a document type or "
+                                    "entities (a DTD). Excel never writes one; it is how XXE "
+                                    "and \"billion laughs\" attacks work. Refused"))
             else:
                 root = _ROOT.match(text, at)
                 if root is None:
-                    raise self._fail("is not well-formed XML")
+                    raise self._fail(N_("{file}: the part {part} is not well-formed XML"))
                 self.prefix = root.group(1) or b""
                 self.root = root.group(2).decode("ascii")
                 if self.root == "sst":
-                    for _, value in _COUNT.findall(root.group(3)):
+                    for _name, value in _COUNT.findall(root.group(3)):
                         if int(value) > self.limits.cells:
-                            raise self._fail(f"says it holds {int(value):,} shared strings; at "
-                                             f"most {self.limits.cells:,} are accepted")
+                            raise self._fail(N_("{file}: the part {part} says it holds "
+                                                "{strings:,} shared strings; at most {cells:,} "
+                                                "are accepted"),
+                                             strings=int(value), cells=self.limits.cells)
                 return
         if final or len(text) >= HEAD - 8:
-            raise self._fail(f"has no XML element in its first {HEAD >> 10} KiB")
+            raise self._fail(N_("{file}: the part {part} has no XML element in its first "
+                                "{kib} KiB"), kib=HEAD >> 10)
 
-    def _fail(self, what: str) -> InputError:
-        return InputError(f"{self.path.name}: the part {self.name} {what}")
+    def _fail(self, message: str, **values: object) -> InputError:
+        """``message`` (marked with ``N_``) in the reader's language, naming the file and part."""
+        return InputError(_(message, file=self.path.name, part=self.name, **values))

@@ -8,18 +8,20 @@ Ibis tables, so indicator expressions stay engine-independent (PostgreSQL and Sp
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from strategistatus.sources.columns import Column, Dataset
 
-from . import problems, writing
+from . import problems, references, writing
 from .accounts import AccountRecords
 from .engine import connect, transaction
 from .parsing import ParseContext, lit
+from .persons import cpr_columns
 from .reports import ReportRecords
-from .staging import CellProblem, Pseudonymizer, Staged, Stager
+from .staging import CellProblem, Pseudonymizer, Staged, Stager, Where
 from .writing import Diff, FileChange, StagedFile
 
 if TYPE_CHECKING:
@@ -71,6 +73,11 @@ class ImportPlan:
         return self.error_count == 0
 
 
+def _present(raw: RawFile) -> frozenset[str]:
+    """The canonical columns a file has: its matched headers and its constants."""
+    return frozenset(n for n in raw.names if n) | frozenset(raw.constants)
+
+
 class Store:
     """A workspace's database."""
 
@@ -102,25 +109,33 @@ class Store:
         self.close()
 
     # -- imports ------------------------------------------------------------------------------
-    def stage(self, dataset: Dataset, raws: list[RawFile], secret: bytes) -> ImportPlan:
-        """Validate every file completely and compare it with the stored rows."""
+    def stage(self, dataset: Dataset, raws: list[RawFile], secret: bytes, *,
+              whole_date: bool = False, goals: Sequence[str] | None = None) -> ImportPlan:
+        """Validate every file completely and compare it with the stored rows (a roster:
+        ``whole_date`` replaces its dates for every school, not only the files' schools)."""
         stager = Stager(self.con, Pseudonymizer(secret))
         stager.drop_temp()
         staged: list[Staged] = []
         for raw in raws:
             if raw.rows is not None:
-                table = stager.load_rows(raw.names, raw.rows)
+                table = stager.load_rows(raw.names, raw.rows, numbered=raw.numbered)
             else:
                 assert raw.path is not None
-                table = stager.load_csv(raw.path, raw.label, raw.delimiter, raw.names)
-            staged.append(stager.stage(dataset, table, raw.label, ParseContext(raw.locale),
-                                       raw.constants))
+                table = stager.load_csv(raw.path, raw.label, raw.delimiter, raw.names,
+                                        numbered=raw.numbered)
+            ctx = ParseContext(raw.locale, cpr_columns(raw.headers))
+            staged.append(stager.stage(dataset, table, Where(raw.label, raw.sheet, raw.headers),
+                                       ctx, raw.constants, numbered=raw.numbered,
+                                       empty_rows=raw.empty_rows))
+            # milestones name the strategy's goals (``goals``), rows name imported schools
+            references.check(self.con, dataset, staged[-1], table, raw, ctx, goals=goals)
         plan = ImportPlan(dataset, staged)
         if plan.ok:
             plan.files = [StagedFile(s.table, FileChange(s.file, r.sha256, s.rows,
-                                                         warnings=len(s.warnings)))
+                                                         warnings=len(s.warnings)),
+                                     present=_present(r), headers=r.headers)
                           for s, r in zip(staged, raws, strict=True)]
-            plan.diff = writing.plan(self.con, dataset, plan.files)
+            plan.diff = writing.plan(self.con, dataset, plan.files, whole_date=whole_date)
         return plan
 
     def commit(self, plan: ImportPlan, *, user: str, now: dt.datetime) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from strategistatus.i18n import _
 from strategistatus.sources.columns import Column, Kind
 from strategistatus.text import sql_clean_line
 
@@ -35,6 +36,16 @@ def in_list(values: tuple[str, ...] | list[str]) -> str:
     return "(" + ", ".join(lit(v) for v in values) + ")"
 
 
+def sql_message(message: str, **values: str) -> str:
+    """SQL for a translated ``message`` whose placeholders are filled by SQL expressions:
+    ``sql_message(_("before {date}", date="{date}"), date="strftime(...)")``. A NULL value
+    shows as nothing, so the message itself is never NULL."""
+    sql = lit(message)
+    for name, expr in values.items():
+        sql = f"replace({sql}, {lit('{' + name + '}')}, coalesce(CAST({expr} AS VARCHAR), ''))"
+    return sql
+
+
 @dataclass(slots=True)
 class ParsedColumn:
     """The SQL for one column. ``{v}`` is the trimmed cell; ``{h:name}`` a helper."""
@@ -51,12 +62,18 @@ class ParseContext:
     """File-level settings that change how cells are read."""
 
     locale: str | None  # "da", "en" or None (undecided: ambiguous values are errors)
+    # person columns whose header in the file promises CPR numbers: no local ids there
+    cpr_columns: frozenset[str] = frozenset()
 
 
 def parse_column(column: Column, ctx: ParseContext) -> ParsedColumn:
     """The parsing SQL for ``column``."""
-    builder = _BUILDERS[column.kind]
-    parsed = builder(column, ctx)
+    if column.kind is Kind.PERSON:
+        from .persons import person  # CPR numbers and local ids, built on this module
+
+        parsed = person(column, ctx)
+    else:
+        parsed = _BUILDERS[column.kind](column, ctx)
     _add_range(parsed, column)
     return parsed
 
@@ -67,8 +84,8 @@ def _text(column: Column, ctx: ParseContext) -> ParsedColumn:
     return ParsedColumn(
         helpers={"t": sql_clean_line("{v}")},
         value="{h:t}",
-        reasons=[("length({v}) > 1000", lit("longer than 1000 characters")),
-                 ("{h:t} IS NULL", lit("only control or invisible characters"))])
+        reasons=[("length({v}) > 1000", lit(_("longer than 1000 characters"))),
+                 ("{h:t} IS NULL", lit(_("only control or invisible characters")))])
 
 
 def _numbers(ctx: ParseContext) -> dict[str, str]:
@@ -83,31 +100,54 @@ def _numbers(ctx: ParseContext) -> dict[str, str]:
     }
 
 
-def _pick_locale(parsed: ParsedColumn, ctx: ParseContext, da: str, en: str, what: str) -> None:
+@dataclass(frozen=True, slots=True)
+class _NumberMessages:
+    """Why a cell is not a number of the kind wanted, in each locale."""
+
+    danish: str
+    english: str
+    neither: str
+
+
+def _number_messages() -> _NumberMessages:
+    return _NumberMessages(
+        _("not a number in Danish format (decimal comma, '.' between thousands)"),
+        _("not a number in English format (decimal point, ',' between thousands)"),
+        _("not a number"))
+
+
+def _whole_number_messages() -> _NumberMessages:
+    return _NumberMessages(
+        _("not a whole number in Danish format (decimal comma, '.' between thousands)"),
+        _("not a whole number in English format (decimal point, ',' between thousands)"),
+        _("not a whole number"))
+
+
+def _pick_locale(parsed: ParsedColumn, ctx: ParseContext, da: str, en: str,
+                 messages: _NumberMessages) -> None:
     if ctx.locale == "da":
         parsed.value = da
-        parsed.reasons.append((f"{da} IS NULL", lit(f"not {what} in Danish format "
-                                                    "(decimal comma, '.' between thousands)")))
+        parsed.reasons.append((f"{da} IS NULL", lit(messages.danish)))
     elif ctx.locale == "en":
         parsed.value = en
-        parsed.reasons.append((f"{en} IS NULL", lit(f"not {what} in English format "
-                                                    "(decimal point, ',' between thousands)")))
+        parsed.reasons.append((f"{en} IS NULL", lit(messages.english)))
     else:
         ambiguous = f"({da} IS NOT NULL AND {en} IS NOT NULL AND {da} <> {en})"
         parsed.value = f"CASE WHEN NOT {ambiguous} THEN coalesce({da}, {en}) END"
+
         def show(x: str) -> str:
             return f"rtrim(rtrim(printf('%.6f', CAST({x} AS DOUBLE)), '0'), '.')"
 
-        parsed.reasons.append((
-            ambiguous,
-            f"'means ' || {show(da)} || ' in Danish but ' || {show(en)} || ' in English format; "
-            "give the file''s language with --locale da or --locale en'"))
-        parsed.reasons.append((f"{da} IS NULL AND {en} IS NULL", lit(f"not {what}")))
+        message = _("means {danish} in Danish but {english} in English format; give the "
+                    "file's language with --locale da or --locale en",
+                    danish="{danish}", english="{english}")
+        parsed.reasons.append((ambiguous, sql_message(message, danish=show(da), english=show(en))))
+        parsed.reasons.append((f"{da} IS NULL AND {en} IS NULL", lit(messages.neither)))
 
 
 def _number(column: Column, ctx: ParseContext) -> ParsedColumn:
     parsed = ParsedColumn(helpers=_numbers(ctx))
-    _pick_locale(parsed, ctx, "{h:da}", "{h:en}", "a number")
+    _pick_locale(parsed, ctx, "{h:da}", "{h:en}", _number_messages())
     return parsed
 
 
@@ -116,7 +156,7 @@ def _int(column: Column, ctx: ParseContext) -> ParsedColumn:
     helpers["da_i"] = "CASE WHEN {h:da} = floor({h:da}) AND abs({h:da}) < 1e15 THEN {h:da}::BIGINT END"
     helpers["en_i"] = "CASE WHEN {h:en} = floor({h:en}) AND abs({h:en}) < 1e15 THEN {h:en}::BIGINT END"
     parsed = ParsedColumn(helpers=helpers)
-    _pick_locale(parsed, ctx, "{h:da_i}", "{h:en_i}", "a whole number")
+    _pick_locale(parsed, ctx, "{h:da_i}", "{h:en_i}", _whole_number_messages())
     return parsed
 
 
@@ -130,10 +170,10 @@ def _date(column: Column, ctx: ParseContext) -> ParsedColumn:
         helpers=helpers,
         value="CASE WHEN year({h:d}) BETWEEN 1900 AND 2100 THEN {h:d} END",
         reasons=[
-            ("NOT {h:shape}", lit("not a date; write 31-01-2017, 31.01.2017 or 2017-01-31 "
-                                  "(day before month)")),
-            ("{h:d} IS NULL", lit("no such date (the day comes before the month)")),
-            ("year({h:d}) NOT BETWEEN 1900 AND 2100", lit("a date outside 1900-2100")),
+            ("NOT {h:shape}", lit(_("not a date; write 31-01-2017, 31.01.2017 or 2017-01-31 "
+                                    "(day before month)"))),
+            ("{h:d} IS NULL", lit(_("no such date (the day comes before the month)"))),
+            ("year({h:d}) NOT BETWEEN 1900 AND 2100", lit(_("a date outside 1900-2100"))),
         ],
     )
 
@@ -149,7 +189,7 @@ def _bool(column: Column, ctx: ParseContext) -> ParsedColumn:
     value = (f"CASE WHEN {{v}} IS NULL THEN false WHEN {low} IN {in_list(TRUE_WORDS)} THEN true "
              f"WHEN {low} IN {in_list(FALSE_WORDS)} THEN false END")
     return ParsedColumn(value=value, reasons=[
-        (f"{value} IS NULL", lit("not yes or no (ja/nej, yes/no, true/false, 1/0, x/empty)"))])
+        (f"{value} IS NULL", lit(_("not yes or no (ja/nej, yes/no, true/false, 1/0, x/empty)")))])
 
 
 def _grade(column: Column, ctx: ParseContext) -> ParsedColumn:
@@ -163,40 +203,7 @@ def _grade(column: Column, ctx: ParseContext) -> ParsedColumn:
         helpers=helpers,
         value="CASE WHEN {h:n} BETWEEN 0 AND 10 THEN {h:n} END",
         reasons=[("{h:n} IS NULL OR {h:n} NOT BETWEEN 0 AND 10",
-                  lit("not a grade 0-10 (0. klasse, bh.kl. and børnehaveklasse are 0)"))],
-    )
-
-
-def _person(column: Column, ctx: ParseContext) -> ParsedColumn:
-    helpers = {
-        "p": "CASE WHEN contains({v}, ' ') THEN replace({v}, ' ', '') ELSE {v} END",
-        "nine": r"(length({h:p}) = 9 AND regexp_full_match({h:p}, '\d{9}'))",
-        "digits": (r"CASE WHEN {h:nine} THEN '0' || {h:p} "
-                   r"WHEN regexp_full_match({h:p}, '\d{6}-?\d{4}') THEN replace({h:p}, '-', '') END"),
-        "yy": "TRY_CAST(substr({h:digits}, 5, 2) AS INTEGER)",
-        "d7": "ascii(substr({h:digits}, 7, 1)) - 48",
-        # the century from the seventh digit
-        "year": ("{h:yy} + CASE WHEN {h:d7} <= 3 THEN 1900 "
-                 "WHEN {h:d7} = 4 OR {h:d7} = 9 THEN CASE WHEN {h:yy} <= 36 THEN 2000 ELSE 1900 END "
-                 "ELSE CASE WHEN {h:yy} <= 57 THEN 2000 ELSE 1800 END END"),
-        "mm": "TRY_CAST(substr({h:digits}, 3, 2) AS INTEGER)",
-        "dd": "TRY_CAST(substr({h:digits}, 1, 2) AS INTEGER)",
-        # a birth date that exists (integer arithmetic: faster than making a date)
-        "born": ("{h:dd} >= 1 AND {h:dd} <= CASE WHEN {h:mm} IN (4, 6, 9, 11) THEN 30 "
-                 "WHEN {h:mm} = 2 THEN CASE WHEN {h:year} % 4 = 0 AND ({h:year} % 100 <> 0 OR "
-                 "{h:year} % 400 = 0) THEN 29 ELSE 28 END WHEN {h:mm} BETWEEN 1 AND 12 THEN 31 "
-                 "ELSE 0 END"),
-    }
-    return ParsedColumn(
-        helpers=helpers,
-        # the normalised identity that is pseudonymised: ten digits, or the local id in lower case
-        value=("CASE WHEN {h:digits} IS NULL THEN lower({v}) "
-               "WHEN {h:born} THEN {h:digits} END"),
-        reasons=[("{h:digits} IS NOT NULL AND {h:born} IS NOT TRUE",
-                  lit("not a valid CPR number: the first six digits are no birth date"))],
-        warning=("{h:nine}", "nine digits: a leading zero was added (Excel drops it)"),
-        masked="CASE WHEN {h:digits} IS NOT NULL THEN substr({h:digits}, 1, 6) || '-****' "
-               "ELSE left({v}, 2) || '***' END",
+                  lit(_("not a grade 0-10 (0. klasse, bh.kl. and børnehaveklasse are 0)")))],
     )
 
 
@@ -210,7 +217,8 @@ def _choice(column: Column, ctx: ParseContext) -> ParsedColumn:
     if column.default is not None:
         value = f"CASE WHEN {{v}} IS NULL THEN {lit(column.default)} ELSE {value} END"
     return ParsedColumn(value=value, reasons=[
-        (f"{value} IS NULL", lit("unknown value; use one of: " + ", ".join(column.choices)))])
+        (f"{value} IS NULL", lit(_("unknown value; use one of: {choices}",
+                                   choices=", ".join(column.choices))))])
 
 
 def _school_year(column: Column, ctx: ParseContext) -> ParsedColumn:
@@ -223,7 +231,7 @@ def _school_year(column: Column, ctx: ParseContext) -> ParsedColumn:
     return ParsedColumn(
         helpers=helpers,
         value="CASE WHEN {h:ok} THEN {h:a}::VARCHAR || '/' || lpad((({h:a} + 1) % 100)::VARCHAR, 2, '0') END",
-        reasons=[("{h:ok} IS NOT TRUE", lit("not a school year such as 2016/17"))],
+        reasons=[("{h:ok} IS NOT TRUE", lit(_("not a school year such as 2016/17")))],
     )
 
 
@@ -241,7 +249,7 @@ def _month(column: Column, ctx: ParseContext) -> ParsedColumn:
               "THEN make_date({h:y}, {h:m}, 1) END",
         reasons=[("NOT ({h:m} BETWEEN 1 AND 12 AND {h:y} BETWEEN 1900 AND 2100) "
                   "OR {h:m} IS NULL OR {h:y} IS NULL",
-                  lit("not a month such as 2017-03"))],
+                  lit(_("not a month such as 2017-03")))],
     )
 
 
@@ -249,10 +257,12 @@ def _add_range(parsed: ParsedColumn, column: Column) -> None:
     """Out-of-range values are errors, and their parsed value is NULL like any bad cell."""
     value, outside = parsed.value, []
     if column.minimum is not None:
-        parsed.reasons.append((f"({value}) < {column.minimum}", lit(f"less than {column.minimum:g}")))
+        parsed.reasons.append((f"({value}) < {column.minimum}",
+                               lit(_("less than {minimum}", minimum=format(column.minimum, "g")))))
         outside.append(f"({value}) < {column.minimum}")
     if column.maximum is not None:
-        parsed.reasons.append((f"({value}) > {column.maximum}", lit(f"more than {column.maximum:g}")))
+        parsed.reasons.append((f"({value}) > {column.maximum}",
+                               lit(_("more than {maximum}", maximum=format(column.maximum, "g")))))
         outside.append(f"({value}) > {column.maximum}")
     if outside:
         parsed.value = f"CASE WHEN {' OR '.join(outside)} THEN NULL ELSE {value} END"
@@ -265,7 +275,6 @@ _BUILDERS = {
     Kind.DATE: _date,
     Kind.BOOL: _bool,
     Kind.GRADE: _grade,
-    Kind.PERSON: _person,
     Kind.CHOICE: _choice,
     Kind.SCHOOL_YEAR: _school_year,
     Kind.MONTH: _month,

@@ -8,15 +8,17 @@ a rejected file leaves no trace in the database.
 
 from __future__ import annotations
 
+import csv
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from strategistatus.errors import InputError, mask_cpr
+from strategistatus.errors import InputError
+from strategistatus.i18n import _
+from strategistatus.sources import csvshape
 from strategistatus.sources.columns import (
     Column,
     Dataset,
@@ -26,6 +28,8 @@ from strategistatus.sources.columns import (
     Kind,
     RequiredWhen,
 )
+from strategistatus.sources.csvencoding import MARK, Damage, damage_reason
+from strategistatus.sources.csvshape import EXCEL_CELL
 
 from . import problems
 from .parsing import (
@@ -39,7 +43,7 @@ from .parsing import (
     trimmed,
     with_helpers,
 )
-from .problems import CellProblem
+from .problems import CellProblem, Where
 
 
 @dataclass(slots=True)
@@ -53,6 +57,7 @@ class Staged:
     error_count: int = 0
     bad_rows: int = 0
     warnings: list[CellProblem] = field(default_factory=list)
+    empty_rows: int = 0  # fully empty rows skipped (by the reader or here), not imported
 
 
 class Pseudonymizer:
@@ -96,40 +101,91 @@ class Stager:
         self._n += 1
         return f"_stg_{stem}_{self._n}"
 
-    def load_csv(self, path: Path, label: str, delimiter: str, names: list[str | None]) -> str:
+    def load_csv(self, path: Path, label: str, delimiter: str, names: list[str | None], *,
+                 numbered: bool = False) -> str:
         """A TEMP table of the CSV's cells as text, columns named by ``names`` (None: dropped).
+
+        ``numbered``: the file's first column is "_row", the row number Excel shows (a file
+        the reader normalised), kept as "_row". A file the engine cannot read as it is (a
+        short row, ``;;;;`` padding, a quote never closed, a cell longer than Excel holds, a
+        very long line) is read in Python (``csvshape``) instead, and refused there naming
+        its row and column.
 
         The file's path and header reach the engine only as values of the reader (never in
         SQL text), and nothing that refers to the file outlives this call: the reader is
         registered for one statement and unregistered again.
         """
         table = self._name("src")
+        if numbered and names[:1] == ["_row"]:  # the names may count the number's column too
+            names = names[1:]
+        width = len(names) + numbered
+        # the delimiter and quotes are known; only the line endings are sniffed. The path
+        # reaches the engine as an argument of the client's reader, never as SQL text (and
+        # no columns dict: the client converts one through pandas, a third of a second). A
+        # file the engine reads otherwise than the header says goes to the Python reader.
+        line = (1 << 21) if numbered else EXCEL_CELL + 1
         try:
-            rel = self.con.read_csv(str(path), delimiter=delimiter, header=True, all_varchar=True,
-                                    quotechar='"', escapechar='"', null_padding=False,
-                                    sample_size=-1 if path.stat().st_size < 1 << 20 else 20480,
-                                    normalize_names=False)
-            source = rel.columns
-        except duckdb.Error as exc:
-            raise InputError(f"{label}: {_csv_error(exc)}") from None
-        if len(source) != len(names):
-            raise InputError(f"{label}: the header has {len(names)} columns but the rows have "
-                             f"{len(source)}; check the delimiter and quotes")
-        select = ", ".join(f'#{i + 1} AS "{n}"' for i, n in enumerate(names) if n)
-        self.con.register("_stg_reader", rel.project(select))
-        try:
-            self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM "_stg_reader"')
-        except duckdb.Error as exc:
-            raise InputError(f"{label}: {_csv_error(exc)}") from None
-        finally:
-            self.con.unregister("_stg_reader")
+            rel = self.con.read_csv(str(path), delimiter=delimiter, header=True, quotechar='"',
+                                    escapechar='"', all_varchar=True, null_padding=False,
+                                    normalize_names=False, max_line_size=line,
+                                    sample_size=-1 if path.stat().st_size < 1 << 20 else 20480)
+            if len(rel.columns) != width:
+                raise duckdb.InvalidInputException("the rows have another number of fields")
+            positional = [f"#{i + 1}" for i in range(width)]
+            shown = [f"CAST({positional[0]} AS BIGINT) AS \"_row\""] if numbered else []
+            shown += [f'{positional[i + numbered]} AS "{n}"' for i, n in enumerate(names) if n]
+            self.con.register("_stg_reader", rel.project(", ".join(shown)))
+            try:
+                self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM "_stg_reader"')
+            finally:
+                self.con.unregister("_stg_reader")
+        except duckdb.Error:
+            return self._load_in_python(path, label, delimiter, names, table, numbered=numbered)
         return table
 
-    def load_rows(self, names: list[str | None], rows: list[list[str | None]]) -> str:
-        """Rows already read (from XLSX) in a TEMP table, as text."""
+    def _load_in_python(self, path: Path, label: str, delimiter: str, names: list[str | None],
+                        table: str, *, numbered: bool) -> str:
+        """The CSV's rows read by ``csvshape`` into the TEMP table ``table``. Every row is
+        kept: the file has no blank lines (else the reader had normalised it), so a row's
+        number is still its position plus one, or the file's own "_row" (``numbered``)."""
+        columns = (["_row"] if numbered else []) + names
+        keep = [i for i, n in enumerate(columns) if n]
+        schema = pa.schema([(n, pa.int64() if n == "_row" else pa.string())
+                            for n in (columns[i] for i in keep)])
+        with path.open("r", encoding="utf-8-sig", errors=MARK, newline="") as fh:
+            header = [h.strip() for h in next(csv.reader(fh, delimiter=delimiter), [])]
+        header = (header + [""] * len(columns))[:len(columns)]
+        shape = csvshape.Shape(label, tuple(header), delimiter, damage_reason(Damage.NEITHER))
+        with path.open("r", encoding="utf-8-sig", errors=MARK, newline="") as fh:
+            batches = [pa.record_batch([pa.array(c, f.type) for c, f in zip(block, schema,
+                                                                              strict=True)],
+                                       schema=schema)
+                       for block in csvshape.columns(fh, shape, keep)]
+        self.con.register("_stg_arrow", pa.Table.from_batches(batches, schema))
+        try:
+            self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM "_stg_arrow"')
+        except duckdb.Error as exc:
+            raise InputError(_("{file}: {reason}", file=label, reason=_csv_error(exc))) from None
+        finally:
+            self.con.unregister("_stg_arrow")
+        return table
+
+    def load_rows(self, names: list[str | None], rows: list[list[str | None]], *,
+                  numbered: bool = False) -> str:
+        """Rows already read (from XLSX) in a TEMP table, as text. ``numbered``: each row
+        starts with its row number as Excel shows it (the reader skipped empty rows), kept
+        as "_row" and never a data column."""
         table = self._name("src")
-        arrays = {n: pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
-                  for i, n in enumerate(names) if n}
+        if numbered and names[:1] == ["_row"]:  # the names may count the number's column too
+            names = names[1:]
+        first = 1 if numbered else 0
+        arrays: dict[str, pa.Array] = {}
+        if numbered:
+            arrays["_row"] = pa.array([int(r[0]) for r in rows if r], pa.int64())  # type: ignore[arg-type]
+            rows = [r for r in rows if r]
+        for i, n in enumerate(names, start=first):
+            if n:
+                arrays[n] = pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
         self.con.register("_stg_arrow", pa.table(arrays))
         try:
             self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM "_stg_arrow"')
@@ -142,23 +198,34 @@ class Stager:
         present = {r[0] for r in self.con.execute(f'DESCRIBE "{source}"').fetchall()}
         return [c for c in dataset.columns if c.name in present or c.name in constants]
 
-    def stage(self, dataset: Dataset, source: str, label: str, ctx: ParseContext,
-              constants: dict[str, str] | None = None) -> Staged:
-        """Check every cell; when all is well, ``Staged.table`` is a view of the final rows."""
+    def stage(self, dataset: Dataset, source: str, label: str | Where, ctx: ParseContext,
+              constants: dict[str, str] | None = None, *, numbered: bool = False,
+              empty_rows: int = 0) -> Staged:
+        """Check every cell; when all is well, ``Staged.table`` is a view of the final rows.
+
+        ``label``: the file's name, or how messages name it, its sheet and its columns.
+        ``numbered``: the source has the reader's "_row" (the row number Excel shows).
+        ``empty_rows``: fully empty rows the reader skipped; rows whose every cell is empty
+        are skipped here too and counted with them, never refused.
+        """
+        where = label if isinstance(label, Where) else Where(label)
         constants = constants or {}
         columns = self.columns_of(dataset, source, constants)
         try:
             checked = self._fast_check(dataset, source, columns, ctx, constants)
         except duckdb.Error as exc:
-            raise InputError(f"{label}: {_csv_error(exc)}") from None
-        rows, bad, warned = self.con.execute(
-            f'SELECT count(*), count_if("_bad"), count_if("_warn") FROM "{checked}"').fetchone()  # type: ignore[misc]
-        rule_bad = self._rule_violations(dataset, checked, {c.name for c in columns}, label)
+            raise InputError(_("{file}: {reason}", file=where.place(),
+                               reason=_csv_error(exc))) from None
+        rows, bad, warned, read = self.con.execute(
+            f'SELECT count(*), count_if("_bad"), count_if("_warn"), (SELECT count(*) FROM '
+            f'"{source}") FROM "{checked}"').fetchone()  # type: ignore[misc]
+        rule_bad = self._rule_violations(dataset, checked, {c.name for c in columns}, where)
         repeated = self._repeated_keys(dataset, checked, {c.name for c in columns})
-        staged = Staged(label, checked, int(rows))
+        staged = Staged(where.file, checked, int(rows),
+                        empty_rows=empty_rows + int(read) - int(rows))
         if bad or rule_bad or repeated or warned:
-            self._report(staged, dataset, source, columns, ctx, constants,
-                         cells=bool(bad or rule_bad), keys=bool(repeated))
+            self._report(staged, dataset, source, columns, ctx, constants, where,
+                         cells=bool(bad or rule_bad), keys=bool(repeated), numbered=numbered)
         if staged.error_count == 0:
             staged.table = self._final_view(dataset, checked, {c.name for c in columns})
         return staged
@@ -177,7 +244,7 @@ class Stager:
         parsed = {c.name: parse_column(c, ctx) for c in columns}
         for p in parsed.values():  # the parsed value as the last helper: computed once
             p.helpers["val"] = p.value
-        joins, out, bad, warn = [], [], [], []
+        joins, out, bad, warn, empty = [], [], [], [], []
         for i, c in enumerate(columns):
             if c.name in lookups:
                 table = self._lookup(cells, c, parsed[c.name])
@@ -185,19 +252,23 @@ class Stager:
                 out.append(f'l{i}.val AS "{c.name}"')
                 bad.append(f"l{i}.bad")
                 warn.append(f"l{i}.warn")
+                empty.append(f"l{i}.empty")
             else:
                 value, is_bad, warning = self._flags(c, parsed[c.name])
                 out.append(f'{value} AS "{c.name}"')
                 bad.append(is_bad)
                 warn.append(warning)
+                if c.name not in constants:
+                    empty.append(f's."{c.name}" IS NULL')
         inline = {c.name: parsed[c.name] for c in columns if c.name not in lookups}
         inner = with_helpers(f'"{cells}"', [_cell(c, constants, trim=c.name not in lookups)
                                             for c in columns], inline)
         out.append(f'({" OR ".join(bad) or "false"}) AS "_bad"')
         out.append(f'({" OR ".join(warn) or "false"}) AS "_warn"')
         checked = self._name("chk")
+        # a row whose every cell is empty is no row (a blank Excel row, ";;;;"): skipped
         self.con.execute(f'CREATE TEMP TABLE "{checked}" AS SELECT {", ".join(out)} '
-                         f'FROM ({inner}) s {" ".join(joins)}')
+                         f'FROM ({inner}) s {" ".join(joins)} WHERE NOT {problems.blank(empty)}')
         return checked
 
     def _flags(self, c: Column, p: ParsedColumn) -> tuple[str, str, str]:
@@ -225,16 +296,21 @@ class Stager:
         query = with_helpers(distinct, ['"_raw"', f'{trimmed("_raw")} AS "{c.name}"'], {c.name: p})
         value, is_bad, warning = self._flags(c, p)
         self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT "_raw" AS v, {value} AS val, '
-                         f"{is_bad} AS bad, {warning} AS warn FROM ({query})")
+                         f'{is_bad} AS bad, {warning} AS warn, "{c.name}" IS NULL AS empty '
+                         f"FROM ({query})")
         return table
 
-    def _rule_violations(self, dataset: Dataset, checked: str, names: set[str], label: str) -> int:
+    def _rule_violations(self, dataset: Dataset, checked: str, names: set[str],
+                         where: Where) -> int:
         conditions = []
         for rule in dataset.rules:
             if isinstance(rule, RequiredWhen) and rule.when_column in names:
                 if rule.column not in names:
-                    raise InputError(f"{label}, row 1: column {rule.column!r} is required when "
-                                     f"{rule.when_column} is {rule.when_value}")
+                    raise InputError(_(
+                        "{file}, row 1: the file has no column {column}, which is required "
+                        "when {when} is {value}; add the column", file=where.place(),
+                        column=rule.column, when=where.column(rule.when_column),
+                        value=rule.when_value))
                 conditions.append(f'("{rule.when_column}" = {lit(rule.when_value)} '
                                   f'AND "{rule.column}" IS NULL)')
             elif isinstance(rule, InOrder) and {rule.earlier, rule.later} <= names:
@@ -246,35 +322,48 @@ class Stager:
         return int(row[0]) if row else 0
 
     def _repeated_keys(self, dataset: Dataset, checked: str, names: set[str]) -> int:
-        key = [k for k in dataset.key if k in names and not _fallback(dataset, k)]
-        if not key:
+        """How many keys repeat (the derived key of course_copies too), among the rows whose
+        key cells have values: a missing or invalid key is never compared."""
+        key = problems.compared_key(dataset, names, report=False)
+        if key is None:
             return 0
-        cols = ", ".join(f'"{k}"' for k in key)
-        row = self.con.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{checked}" GROUP BY {cols} '
+        row = self.con.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{checked}" WHERE '
+                               f'{key.compared} GROUP BY {", ".join(key.exprs)} '
                                "HAVING count(*) > 1)").fetchone()
         return int(row[0]) if row else 0
 
     def _report(self, staged: Staged, dataset: Dataset, source: str, columns: list[Column],
-                ctx: ParseContext, constants: dict[str, str], *, cells: bool, keys: bool) -> None:
+                ctx: ParseContext, constants: dict[str, str], where: Where, *, cells: bool,
+                keys: bool, numbered: bool) -> None:
         """The rare path: number the rows and list every problem and warning."""
-        raw = problems.numbered(self.con, f'"{source}"', self._name("raw"))
+        raw = problems.numbered(self.con, f'"{source}"', self._name("raw"), numbered=numbered)
         detailed = self._name("detail")
-        parsed = problems.checked_table(self.con, detailed, raw, columns, ctx, constants)
+        parsed = problems.checked_table(self.con, detailed, raw, columns, ctx, constants,
+                                        skip_blank=True)
         if cells:
-            staged.errors, staged.error_count, _ = problems.cell_problems(
-                self.con, detailed, staged.file, dataset, columns)
+            staged.errors, staged.error_count, _bad = problems.cell_problems(
+                self.con, detailed, where, dataset, columns)
         if keys:
-            staged.errors += problems.duplicate_keys(self.con, detailed, staged.file, dataset)
+            staged.errors += problems.duplicate_keys(self.con, detailed, where, dataset,
+                                                     columns, constants)
             staged.errors.sort(key=lambda e: (e.row, e.column))
         staged.error_count = max(staged.error_count, len(staged.errors))
         staged.bad_rows = len({e.row for e in staged.errors})
-        staged.warnings = problems.warnings(self.con, detailed, staged.file, parsed)
+        staged.warnings = problems.warnings(self.con, detailed, where, parsed)
 
     # -- pseudonyms ---------------------------------------------------------------------------
     def _final_view(self, dataset: Dataset, checked: str, have: set[str]) -> str:
-        """The rows typed as the dataset's table, with the rules' derived columns."""
-        select = [f'CAST({f"c.{_q(col.name)}" if col.name in have else "NULL"} AS '
-                  f"{SQL_TYPES[col.kind]}) AS {_q(col.name)}" for col in dataset.columns]
+        """The rows typed as the dataset's table, with the rules' derived columns. An empty
+        cell, or a column the file does not have, takes the column's default (schools.kind:
+        folkeskole); ``writing`` keeps stored values of existing rows for absent columns."""
+
+        def value_of(col: Column) -> str:
+            value = f"CAST({f'c.{_q(col.name)}' if col.name in have else 'NULL'} AS {SQL_TYPES[col.kind]})"
+            if col.default is None:
+                return value
+            return f"coalesce({value}, CAST({lit(col.default)} AS {SQL_TYPES[col.kind]}))"
+
+        select = [f"{value_of(col)} AS {_q(col.name)}" for col in dataset.columns]
         typed = f'SELECT {", ".join(select)} FROM "{checked}" c'
         outer = [_q(c.name) for c in dataset.columns]
         for rule in dataset.rules:
@@ -312,18 +401,12 @@ def _q(name: str) -> str:
     return f'"{name}"'
 
 
-def _fallback(dataset: Dataset, key: str) -> bool:
-    return any(isinstance(r, KeyFallback) and r.column == key for r in dataset.rules)
-
-
 def _csv_error(exc: Exception) -> str:
-    """DuckDB's CSV error, shortened, with any CPR-shaped text masked."""
-    text = str(exc)
-    line = re.search(r"line[: ]+(\d+)", text, re.IGNORECASE)
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    first = re.sub(r"^[A-Za-z ]+Error: ", "", first)
-    where = f"row {line.group(1)}: " if line else ""
-    return mask_cpr(where + first[:300])
+    """What to say when the engine cannot read or check a file: never the engine's own text
+    (it may hold a temporary path or a cell's value)."""
+    del exc
+    return _("the file cannot be read as a table; save it again from Excel as "
+             "'CSV UTF-8 (kommasepareret)' or as a workbook (.xlsx) and import that file")
 
 
-__all__ = ["CellProblem", "Pseudonymizer", "Staged", "Stager"]
+__all__ = ["CellProblem", "Pseudonymizer", "Staged", "Stager", "Where"]

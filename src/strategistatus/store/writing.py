@@ -2,7 +2,12 @@
 
 Each file becomes an import batch (file name, SHA-256 of its bytes, time, user). A row whose
 values did not change keeps its batch; a changed row is replaced and carries the new batch.
-A roster snapshot (pupils, staff) replaces that snapshot date only.
+
+A file speaks only for the columns it has: a column absent from it leaves the stored values
+of existing rows alone (new rows get the column's default), and the diff compares only the
+columns the file has. A roster snapshot (pupils, staff) replaces, for its snapshot dates,
+only the schools its files contain (one file per school works); ``whole_date`` replaces the
+whole date, and the plan counts the people of other schools that removes.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from dataclasses import dataclass
 import duckdb
 
 from strategistatus.errors import InputError
-from strategistatus.sources.columns import Dataset
+from strategistatus.i18n import _
+from strategistatus.sources.columns import Dataset, Derived
 
 from .engine import transaction
 from .parsing import lit
@@ -40,45 +46,74 @@ class FileChange:
 
 @dataclass(frozen=True, slots=True)
 class StagedFile:
-    table: str  # final rows, pseudonymised
+    table: str  # final rows, pseudonymised (absent columns: their default, or NULL)
     change: FileChange
+    # the dataset's columns the file has (constants included); None: every column
+    present: frozenset[str] | None = None
+    headers: dict[str, str] | None = None  # canonical column -> the file's header text
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """Every incoming row with its ``_action``; ``first``: the dataset was empty.
+
+    ``other_people``/``other_schools``: with ``whole_date``, the stored people of schools
+    the files do not contain that the import removes from the snapshot dates, and how many
+    schools they belong to (the command line asks before it removes them).
+    """
+
+    table: str
+    first: bool
+    whole_date: bool = False
+    other_people: int = 0
+    other_schools: int = 0
 
 
 def _key_match(dataset: Dataset, a: str, b: str) -> str:
     return " AND ".join(f'{a}."{k}" IS NOT DISTINCT FROM {b}."{k}"' for k in dataset.key)
 
 
-@dataclass(frozen=True, slots=True)
-class Diff:
-    """Every incoming row with its ``_action``; ``first``: the dataset was empty."""
+def _present(dataset: Dataset, f: StagedFile) -> set[str]:
+    """The columns whose incoming values count: the file's own, the key (always made) and
+    the derived columns whose source the file has."""
+    every = {c.name for c in dataset.columns + dataset.derived}
+    if f.present is None:
+        return every
+    have = (set(f.present) & every) | set(dataset.key)
+    for rule in dataset.rules:
+        if isinstance(rule, Derived) and rule.source in have:
+            have.add(rule.column)
+    return have
 
-    table: str
-    first: bool
+
+def _scope(dataset: Dataset, whole_date: bool) -> list[str]:
+    """The columns a roster file replaces by: its dates, and its schools unless whole_date."""
+    scope = ["snapshot_date"]
+    if not whole_date and "school_id" in dataset.column_names:
+        scope.append("school_id")
+    return scope
 
 
-def plan(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFile]) -> Diff:
+def plan(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFile], *,
+         whole_date: bool = False) -> Diff:
     """Union the files' rows, compare them with the stored rows and count the changes."""
     cols = [c.name for c in dataset.columns + dataset.derived]
-    collist = ", ".join(f'"{c}"' for c in cols)
-    union = " UNION ALL ".join(f'SELECT {collist}, {i} AS "_file" FROM "{f.table}"'
-                               for i, f in enumerate(files))
-    values = [c for c in cols if c not in dataset.key]
-    differs = " OR ".join(f's."{c}" IS DISTINCT FROM t."{c}"' for c in values) or "false"
     diff = "_stg_diff"
     con.execute(f'DROP TABLE IF EXISTS temp."{diff}"')
     con.execute(f'DROP VIEW IF EXISTS temp."{diff}"')
     if len(files) > 1:
-        _no_key_in_two_files(con, dataset, union, [f.change.file for f in files])
+        _no_key_in_two_files(con, dataset, files)
     stored = con.execute(f'SELECT count(*) FROM main."{dataset.name}"').fetchone()
     if stored is not None and stored[0] == 0:  # a first import: every row is new
-        con.execute(f'CREATE TEMP VIEW "{diff}" AS SELECT *, \'insert\' AS "_action" FROM ({union})')
+        collist = ", ".join(f'"{c}"' for c in cols)
+        union = " UNION ALL ".join(f'SELECT {collist}, {i} AS "_file", \'insert\' AS "_action" '
+                                   f'FROM "{f.table}"' for i, f in enumerate(files))
+        con.execute(f'CREATE TEMP VIEW "{diff}" AS {union}')
         for f in files:
             f.change.inserted = f.change.rows
-        return Diff(diff, first=True)
-    con.execute(
-        f'CREATE TEMP TABLE "{diff}" AS SELECT s.*, CASE WHEN t."_batch" IS NULL THEN \'insert\' '
-        f"WHEN {differs} THEN 'update' ELSE 'unchanged' END AS \"_action\" "
-        f'FROM ({union}) s LEFT JOIN main."{dataset.name}" t ON {_key_match(dataset, "s", "t")}')
+        return Diff(diff, first=True, whole_date=whole_date)
+    union = " UNION ALL ".join(_compared(dataset, cols, i, f) for i, f in enumerate(files))
+    con.execute(f'CREATE TEMP TABLE "{diff}" AS {union}')
     for i, f in enumerate(files):
         counts = dict(con.execute(f'SELECT "_action", count(*) FROM "{diff}" WHERE "_file" = {i} '
                                   "GROUP BY 1").fetchall())
@@ -86,26 +121,71 @@ def plan(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFil
         f.change.updated = counts.get("update", 0)
         f.change.unchanged = counts.get("unchanged", 0)
     if dataset.snapshot and files:
-        removed = con.execute(
-            f'SELECT count(*) FROM main."{dataset.name}" t WHERE t.snapshot_date IN '
-            f'(SELECT DISTINCT snapshot_date FROM "{diff}") AND NOT EXISTS '
-            f'(SELECT 1 FROM "{diff}" s WHERE {_key_match(dataset, "s", "t")})').fetchone()
-        files[-1].change.removed = int(removed[0]) if removed else 0
-    return Diff(diff, first=False)
+        return _roster_removals(con, dataset, files, Diff(diff, False, whole_date))
+    return Diff(diff, first=False, whole_date=whole_date)
 
 
-def _no_key_in_two_files(con: duckdb.DuckDBPyConnection, dataset: Dataset, union: str,
-                         names: list[str]) -> None:
+def _compared(dataset: Dataset, cols: list[str], i: int, f: StagedFile) -> str:
+    """One file's rows joined with the stored rows: an absent column takes the stored value
+    (new rows keep the file's default), and only the columns the file has are compared."""
+    have = _present(dataset, f)
+    select = [f's."{c}"' if c in have else
+              f'CASE WHEN t."_batch" IS NULL THEN s."{c}" ELSE t."{c}" END AS "{c}"'
+              for c in cols]
+    differs = " OR ".join(f's."{c}" IS DISTINCT FROM t."{c}"'
+                          for c in cols if c in have and c not in dataset.key) or "false"
+    return (f'SELECT {", ".join(select)}, {i} AS "_file", CASE WHEN t."_batch" IS NULL THEN '
+            f"'insert' WHEN {differs} THEN 'update' ELSE 'unchanged' END AS \"_action\" "
+            f'FROM "{f.table}" s LEFT JOIN main."{dataset.name}" t ON {_key_match(dataset, "s", "t")}')
+
+
+def _roster_removals(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFile],
+                     diff: Diff) -> Diff:
+    """Count the stored people a roster import removes, per file: those of the files' dates
+    and schools that no file names any more (a person who moved school is an update). With
+    ``whole_date`` the people of the dates' other schools go too; they count for the last
+    file and are reported apart."""
+    scope = _scope(dataset, whole_date=False)
+    on = " AND ".join(f't."{c}" IS NOT DISTINCT FROM p."{c}"' for c in scope)
+    scope_cols = ", ".join(f'"{c}"' for c in scope)
+    school = 't."school_id"' if "school_id" in scope else "NULL"
+    counts = con.execute(
+        f'SELECT p."_f", count(*), count(DISTINCT {school}) FROM main."{dataset.name}" t '
+        f'LEFT JOIN (SELECT {scope_cols}, min("_file") AS "_f" FROM "{diff.table}" '
+        f"GROUP BY ALL) p ON {on} "
+        f'WHERE t."snapshot_date" IN (SELECT DISTINCT "snapshot_date" FROM "{diff.table}") '
+        f'AND NOT EXISTS (SELECT 1 FROM "{diff.table}" s WHERE {_key_match(dataset, "s", "t")}) '
+        'GROUP BY p."_f"').fetchall()
+    people = schools = 0
+    for file_index, n, distinct_schools in counts:
+        if file_index is not None:
+            files[int(file_index)].change.removed += int(n)
+        elif diff.whole_date:
+            people, schools = int(n), int(distinct_schools)
+            files[-1].change.removed += people
+    return Diff(diff.table, False, diff.whole_date, people, schools)
+
+
+def _no_key_in_two_files(con: duckdb.DuckDBPyConnection, dataset: Dataset,
+                         files: list[StagedFile]) -> None:
     """Files imported together are one unit: a natural key may appear in only one of them."""
-    key = ", ".join(f'"{k}"' for k in dataset.key)
+    collist = ", ".join(f'"{k}"' for k in dataset.key)
+    union = " UNION ALL ".join(f'SELECT {collist}, {i} AS "_file" FROM "{f.table}"'
+                               for i, f in enumerate(files))
     shown = [k for k in dataset.key if k not in dataset.person_columns]
     label = " || ', ' || ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in shown) or "''"
     clashes = con.execute(f'SELECT any_value({label}), list(DISTINCT "_file" ORDER BY "_file") '
-                          f"FROM ({union}) GROUP BY {key} HAVING count(*) > 1 LIMIT 5").fetchall()
+                          f"FROM ({union}) GROUP BY {collist} HAVING count(*) > 1 LIMIT 5"
+                          ).fetchall()
     if clashes:
-        where = "; ".join(f"{' and '.join(names[i] for i in files)} ({value})"
-                          for value, files in clashes)
-        raise InputError(f"the same {' + '.join(dataset.key)} is in more than one file: {where}")
+        names = [f.change.file for f in files]
+        headers = files[0].headers or {}
+        key = " + ".join(headers.get(k, k) for k in dataset.key)
+        where = "; ".join(_("{files} and {last} ({value})",
+                            files=", ".join(names[i] for i in found[:-1]),
+                            last=names[found[-1]], value=value) for value, found in clashes)
+        raise InputError(_("The same {key} is in more than one file: {where}", key=key,
+                           where=where))
 
 
 def apply(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFile], diff: Diff,
@@ -132,8 +212,7 @@ def apply(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFi
         if diff.first:
             where = "true"
         elif dataset.snapshot:
-            con.execute(f'DELETE FROM main."{dataset.name}" WHERE snapshot_date IN '
-                        f'(SELECT DISTINCT snapshot_date FROM "{diff.table}")')
+            _clear_roster(con, dataset, diff)
             where = "true"
         else:
             con.execute(f'DELETE FROM main."{dataset.name}" t USING "{diff.table}" s '
@@ -141,3 +220,15 @@ def apply(con: duckdb.DuckDBPyConnection, dataset: Dataset, files: list[StagedFi
             where = "\"_action\" IN ('insert', 'update')"
         con.execute(f'INSERT INTO main."{dataset.name}" ({cols}, "_batch") '
                     f'SELECT {cols}, {batch_case} FROM "{diff.table}" WHERE {where}')
+
+
+def _clear_roster(con: duckdb.DuckDBPyConnection, dataset: Dataset, diff: Diff) -> None:
+    """Delete the stored snapshot rows the files replace: their dates (and schools, unless
+    whole_date), and the old row of anyone who moved to one of the files' schools."""
+    scope = _scope(dataset, diff.whole_date)
+    scope_cols = ", ".join(f'"{c}"' for c in scope)
+    on = " AND ".join(f't."{c}" = p."{c}"' for c in scope)
+    con.execute(f'DELETE FROM main."{dataset.name}" t USING '
+                f'(SELECT DISTINCT {scope_cols} FROM "{diff.table}") p WHERE {on}')
+    con.execute(f'DELETE FROM main."{dataset.name}" t USING "{diff.table}" s '
+                f"WHERE s.\"_action\" = 'update' AND {_key_match(dataset, 's', 't')}")

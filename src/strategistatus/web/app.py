@@ -37,7 +37,7 @@ from strategistatus.workspace import Workspace
 from . import contexts, present
 from . import models as m
 from .headers import SecurityHeaders
-from .inputs import Text, check_day
+from .inputs import Day, Text, check_day, page_day
 from .language import request_lang, words
 from .limits import BodyLimit, session_cookie
 from .principal import PUBLIC, Principal
@@ -325,7 +325,7 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @app.get("/api/v1/overview", tags=["pages"], response_model=None,
              responses=m.documented(m.Overview))
-    async def api_overview(at: dt.date | None = None, lang: str = "da",
+    async def api_overview(at: Day | None = None, lang: str = "da",
                            who: Principal = Depends(principal)) -> Response:  # noqa: B008
         day, lang = at_of(at), _lang(lang)
         return await at_once(lambda: _cached_json(
@@ -334,7 +334,7 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @app.get("/api/v1/goals/{goal_id}", tags=["pages"], response_model=None,
              responses=m.documented(m.GoalPage, 404))
-    async def api_goal(goal_id: str, at: dt.date | None = None, lang: str = "da",
+    async def api_goal(goal_id: str, at: Day | None = None, lang: str = "da",
                        who: Principal = Depends(principal)) -> Response:  # noqa: B008
         day, lang = at_of(at), _lang(lang)
         return await at_once(lambda: _cached_json(
@@ -350,7 +350,7 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @app.get("/api/v1/schools/{school_id}", tags=["pages"], response_model=None,
              responses=m.documented(m.SchoolPage, 404))
-    async def api_school(school_id: str, at: dt.date | None = None, lang: str = "da",
+    async def api_school(school_id: str, at: Day | None = None, lang: str = "da",
                          who: Principal = Depends(school_viewer)) -> Response:  # noqa: B008
         day, lang = at_of(at), _lang(lang)
         answer = await at_once(lambda: _cached_json(
@@ -362,25 +362,28 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     # -- pages --------------------------------------------------------------------------------
     # Rendered on the event loop from kept contexts (at_once); computed in a worker thread.
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def home(request: Request, at: dt.date | None = None, lang: str | None = None,
+    async def home(request: Request, at: str | None = None, lang: str | None = None,
                    who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
-        day, lang = at_of(at), request_lang(request)
+        lang = request_lang(request)
+        day = page_day(at, state.clock().date(), lang)
         ctx = await at_once(lambda: contexts.overview(state, who, day, lang))
         return page(request, "overview.html", ctx, who)
 
     @app.get("/goals/{goal_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def goal_page(goal_id: str, request: Request, at: dt.date | None = None,
+    async def goal_page(goal_id: str, request: Request, at: str | None = None,
                         lang: str | None = None,
                         who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
-        day, lang = at_of(at), request_lang(request)
+        lang = request_lang(request)
+        day = page_day(at, state.clock().date(), lang)
         ctx = await at_once(lambda: contexts.goal(state, who, goal_id, day, lang))
         return page(request, "goal.html", ctx, who)
 
     @app.get("/schools/{school_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def school_page(school_id: str, request: Request, at: dt.date | None = None,
+    async def school_page(school_id: str, request: Request, at: str | None = None,
                           lang: str | None = None,
                           who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
-        day, lang = at_of(at), request_lang(request)
+        lang = request_lang(request)
+        day = page_day(at, state.clock().date(), lang)
         ctx = await at_once(lambda: contexts.school(state, who, school_id, day, lang))
         await viewed(who, f"page:{school_id}", school_id)
         return page(request, "school.html", ctx, who)

@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+from fastapi import HTTPException
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
+from pydantic_core import PydanticCustomError
+
+from strategistatus.dates import parse_date
+from strategistatus.errors import InputError
+from strategistatus.i18n import _, language
 
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 """The days figures are computed at (the school years around them stay in range)."""
@@ -18,6 +24,42 @@ def check_day(day: dt.date, loc: tuple[str, str] = ("query", "at")) -> dt.date:
         raise RequestValidationError([{
             "type": "value_error", "loc": loc, "input": day.isoformat(),
             "msg": f"a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}"}])
+    return day
+
+
+def _typed_day(value: object) -> object:
+    """A date as a person types it (2017-09-05, 05-09-2017, 5.9.2017, 05/09/2017); a wrong
+    one is refused with a message naming the accepted forms (FastAPI's 422 shape)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse_date(value, field="at")
+    except InputError as exc:
+        raise PydanticCustomError("date_parsing", str(exc)) from None
+
+
+Day = Annotated[dt.date, BeforeValidator(_typed_day)]
+"""A date field or query parameter (``?at=``, the report form's ``at``)."""
+
+
+def page_day(at: str | None, today: dt.date, lang: str) -> dt.date:
+    """A page's ``?at=`` (``today`` when absent); a wrong date is an error page (422) in the
+    page's language that says what to write, never the framework's JSON."""
+    with language(lang):
+        return _page_day(at, today)
+
+
+def _page_day(at: str | None, today: dt.date) -> dt.date:
+    if not at:
+        return today
+    try:
+        day = parse_date(at, field="at")
+    except InputError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    if not EARLIEST <= day <= LATEST:
+        raise HTTPException(status_code=422, detail=_(
+            "at: figures can be computed at a date from {first} to {last}.",
+            first=EARLIEST.strftime("%d.%m.%Y"), last=LATEST.strftime("%d.%m.%Y")))
     return day
 
 

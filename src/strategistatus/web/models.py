@@ -287,9 +287,12 @@ class ImportProblem(ApiModel):
     file: str = Field(description="The uploaded file's name")
     row: int | None = Field(description="The row as Excel numbers it; null when the file could "
                             "not be read at all")
-    column: str | None = Field(description="The column; null when the file could not be read")
+    sheet: str | None = Field(None, description="The workbook's sheet; null for a CSV file")
+    column: str | None = Field(description="The column as the file names it; null when the "
+                               "file could not be read")
     value: str = Field(description="The cell's value, masked; may be empty")
-    reason: str = Field(description="What is wrong, in English")
+    reason: str = Field(description="What is wrong and how to fix it, in the request's "
+                        "language (lang; default: the workspace's language)")
 
 
 class ImportWarning(ApiModel):
@@ -316,6 +319,7 @@ class ImportResult(ApiModel):
     unchanged: int | None = Field(None, description="Rows already imported as they are")
     removed: int | None = Field(None, description="Rows that are (or would be) removed")
     rejected: int | None = Field(None, description="Rows with at least one error")
+    empty: int | None = Field(None, description="Fully empty rows, skipped")
     errors: list[ImportProblem] = Field(description="The first 500 errors; with any error, "
                                         "nothing is written")
     error_count: int = Field(description="The number of errors in all")

@@ -18,12 +18,13 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import StringConstraints
 
 from strategistatus.errors import StrategistatusError
+from strategistatus.i18n import language
 from strategistatus.importer import read_files, stage_and_write
 from strategistatus.report import service as reports
-from strategistatus.sources.registry import DATASETS
+from strategistatus.sources.registry import DATASETS, dataset_title
 
 from . import models as m
-from .inputs import Text, check_day
+from .inputs import Day, Text, check_day
 from .language import request_lang
 from .principal import Principal
 from .uploads import TooLarge, Upload, UploadArea
@@ -42,8 +43,8 @@ Round = Annotated[Text, StringConstraints(max_length=100)]
 def _report_json(report: Any) -> dict[str, Any]:
     return {"dataset": report.dataset, "dry_run": report.dry_run, "ok": report.ok,
             "written": report.written, **report.totals(),
-            "errors": [{"file": e.file, "row": e.row, "column": e.column, "value": e.value,
-                        "reason": e.reason} for e in report.errors[:500]],
+            "errors": [{"file": e.file, "sheet": e.sheet, "row": e.row, "column": e.column,
+                        "value": e.value, "reason": e.reason} for e in report.errors[:500]],
             "error_count": report.error_count,
             "warnings": [{"row": w.row, "column": w.column, "value": w.value, "reason": w.reason}
                          for w in report.warnings[:100]]}
@@ -93,11 +94,16 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
             raise HTTPException(status_code=413,
                                 detail=f"the file is larger than {limit >> 20} MB") from None
 
-    def run_import(who: Principal, upload: Upload, *, dry_run: bool) -> dict[str, Any]:
+    def run_import(who: Principal, upload: Upload, *, dry_run: bool,
+                   lang: str | None = None) -> dict[str, Any]:
         """Read the file and check every row on a connection of its own (no lock: other
         users go on meanwhile), then write it unless a dry run, holding the database only
-        for that. An upload that cannot be imported is
-        deleted at once; one that was imported too."""
+        for that. An upload that cannot be imported is deleted at once; one that was
+        imported too. Messages are in ``lang`` (default: the workspace's language)."""
+        with language(lang or state.ws.settings.language):
+            return _run_import(who, upload, dry_run=dry_run)
+
+    def _run_import(who: Principal, upload: Upload, *, dry_run: bool) -> dict[str, Any]:
         try:
             try:
                 with read_files(state.ws, upload.dataset, [upload.path], dry_run=dry_run,
@@ -146,41 +152,49 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
     @app.post("/api/v1/imports", tags=["imports"], response_model=None,
               responses=m.documented(m.ImportResult, 401, 403, 413))
     def api_upload(dataset: Dataset = Form(...), file: UploadFile = File(...),  # noqa: B008
-                   who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
-        return run_import(who, save_upload(who, dataset, file), dry_run=True)
+                   who: Principal = Depends(staff_writing),  # noqa: B008
+                   lang: Lang | None = None) -> dict[str, Any]:
+        return run_import(who, save_upload(who, dataset, file), dry_run=True, lang=lang)
 
     @app.post("/api/v1/imports/{upload_id}/confirm", tags=["imports"], response_model=None,
               responses=m.documented(m.ImportResult, 401, 403, 404))
-    def api_confirm(upload_id: str, who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
-        return run_import(who, waiting(upload_id), dry_run=False)
+    def api_confirm(upload_id: str, who: Principal = Depends(staff_writing),  # noqa: B008
+                    lang: Lang | None = None) -> dict[str, Any]:
+        return run_import(who, waiting(upload_id), dry_run=False, lang=lang)
 
     @app.delete("/api/v1/imports/{upload_id}", tags=["imports"], response_model=None,
                 responses=m.documented(m.ImportCancelled, 401, 403, 404))
     def api_cancel(upload_id: str, who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
         return cancel(who, upload_id)
 
+    def datasets(request: Request) -> list[tuple[str, str]]:
+        """The datasets as the import form offers them: (name, title in the page's language)."""
+        with language(request_lang(request)):
+            return [(name, dataset_title(name)) for name in DATASETS]
+
     @app.get("/imports", response_class=HTMLResponse, include_in_schema=False)
     def imports_page(request: Request, who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
         return templates.TemplateResponse(request, "imports.html", {
-            "page": {"datasets": list(DATASETS), "result": None}, "who": who})
+            "page": {"datasets": datasets(request), "result": None}, "who": who})
 
     @app.post("/imports", response_class=HTMLResponse, include_in_schema=False)
     def imports_post(request: Request, dataset: str = Form(...), csrf_token: str = Form(...),
                      file: UploadFile = File(...),  # noqa: B008
                      who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
         form_csrf(who, csrf_token)
-        result = run_import(who, save_upload(who, dataset, file), dry_run=True)
+        result = run_import(who, save_upload(who, dataset, file), dry_run=True,
+                            lang=request_lang(request))
         return templates.TemplateResponse(request, "imports.html", {
-            "page": {"datasets": list(DATASETS), "result": result,
+            "page": {"datasets": datasets(request), "result": result,
                      "keep_minutes": int(area.keep.total_seconds() // 60)}, "who": who})
 
     @app.post("/imports/{upload_id}/confirm", response_class=HTMLResponse, include_in_schema=False)
     def imports_confirm(upload_id: str, request: Request, csrf_token: str = Form(...),
                         who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
         form_csrf(who, csrf_token)
-        result = run_import(who, waiting(upload_id), dry_run=False)
+        result = run_import(who, waiting(upload_id), dry_run=False, lang=request_lang(request))
         return templates.TemplateResponse(request, "imports.html", {
-            "page": {"datasets": list(DATASETS), "result": result,
+            "page": {"datasets": datasets(request), "result": result,
                      "confirmed": True}, "who": who})
 
     @app.post("/imports/{upload_id}/cancel", include_in_schema=False)
@@ -255,7 +269,7 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
 
     @app.post("/api/v1/reports", tags=["reports"], response_model=None,
               responses=m.documented(m.ReportMade, 401, 403))
-    def api_report(at: dt.date = Form(...), round: Annotated[Round, Form()] = "", format: Format = Form("pdf"),  # noqa: A002, B008
+    def api_report(at: Annotated[Day, Form()], round: Annotated[Round, Form()] = "", format: Format = Form("pdf"),  # noqa: A002, B008
                    lang: Lang = Form("da"), who: Principal = Depends(staff_writing)) -> dict[str, str]:  # noqa: B008
         with db():
             name = generate(who, at, round, format, lang)
@@ -269,7 +283,7 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
             "who": who})
 
     @app.post("/reports", include_in_schema=False)
-    def reports_post(at: dt.date = Form(...), round: Annotated[Round, Form()] = "", format: str = Form("pdf"),  # noqa: A002, B008
+    def reports_post(at: Annotated[Day, Form()], round: Annotated[Round, Form()] = "", format: str = Form("pdf"),  # noqa: A002, B008
                      lang: str = Form("da"), csrf_token: str = Form(...),
                      who: Principal = Depends(staff_reading)) -> RedirectResponse:  # noqa: B008
         form_csrf(who, csrf_token)
