@@ -24,7 +24,7 @@ from .sources.columns import Dataset
 from .sources.csvfile import detect_dialect
 from .sources.csvfile import prepare as prepare_csv
 from .sources.filekind import file_kind
-from .sources.headers import Mapping, load_mapping, match_header
+from .sources.headers import Mapping, header_further_down, load_mapping, match_header
 from .sources.registry import dataset as get_dataset
 from .sources.sheetpick import required_columns
 from .sources.xlsxfile import XlsxLimits, read_workbook
@@ -249,13 +249,22 @@ def _read(path: Path, label: str, dataset: Dataset, mapping: Mapping | None, loc
                              sheet=sheet or (mapping.sheet if mapping else None),
                              wanted=required_columns(dataset, mapping))
         where = _("{file}, sheet {sheet}", file=label, sheet=book.sheet)
-        names, ignored = match_header(book.header, dataset, mapping, where)
+        try:
+            names, ignored = match_header(book.header, dataset, mapping, where)
+        except InputError as missing:
+            lower = header_further_down(((int(r[0] or 0), r[1:]) for r in book.rows[:20]),
+                                        dataset, mapping, where)
+            raise (lower or missing) from None
         report.ignored_columns[label] = ignored
         return RawFile(label, digest, names, locale, rows=book.rows, sheet=book.sheet,
                        numbered=True, empty_rows=book.empty_rows,
                        headers={n: h for n, h in zip(names, book.header, strict=True) if n})
     dialect = detect_dialect(path, label)
-    names, ignored = match_header(dialect.header, dataset, mapping, label)
+    try:
+        names, ignored = match_header(dialect.header, dataset, mapping, label)
+    except InputError as missing:
+        raise (_csv_header_further_down(path, dialect, dataset, mapping, label)
+               or missing) from None
     report.ignored_columns[label] = ignored
     if locale is None:
         # Danish Excel's list separator is ';' because its decimal separator is ','
@@ -265,6 +274,20 @@ def _read(path: Path, label: str, dataset: Dataset, mapping: Mapping | None, loc
                    delimiter=source.delimiter, numbered=source.numbered,
                    empty_rows=source.empty_rows,
                    headers={n: h for n, h in zip(names, dialect.header, strict=True) if n})
+
+
+def _csv_header_further_down(path: Path, dialect: Any, dataset: Dataset,
+                             mapping: Mapping | None, label: str) -> InputError | None:
+    """A title or an empty line above the column names: the row that holds them."""
+    try:
+        with path.open("r", encoding=dialect.encoding, errors="replace", newline="") as fh:
+            reader = csv.reader(fh, delimiter=dialect.delimiter)
+            next(reader, None)
+            # a record is an Excel row (blank ones too; quoted line breaks inside one)
+            rows = list(zip(range(2, 22), reader, strict=False))
+    except (OSError, csv.Error, UnicodeError):
+        return None
+    return header_further_down(rows, dataset, mapping, label)
 
 
 def _snapshot_constant(raw: RawFile, dataset: Dataset, snapshot_date: dt.date | None) -> None:

@@ -11,6 +11,7 @@ people's names.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,3 +137,27 @@ def match_header(header: tuple[str, ...], dataset: Dataset, mapping: Mapping | N
     if mapping is None:  # a mapping file says what the columns are: no second guessing
         refuse_lookalike(header, dataset, where)
     return canonical, ignored
+
+
+def header_further_down(rows: Iterable[tuple[int, Sequence[str | None]]], dataset: Dataset,
+                        mapping: Mapping | None, where: str) -> InputError | None:
+    """The error to give when row 1 is not the dataset's header but a row below it is (a
+    title, a date or an empty line above the column names): ``rows`` are (row number as
+    Excel shows it, cells) of the first rows below row 1. None when no such row is found."""
+    for number, cells in rows:
+        header = tuple("" if c is None else str(c).strip() for c in cells)
+        if not any(header):
+            continue
+        try:
+            match_header(header, dataset, mapping, where)
+        except InputError:
+            continue
+        if number == 2:
+            return InputError(_("{where}: the column names are in row 2, not in row 1. Delete "
+                                "row 1 above them and save the file again, so that every row "
+                                "keeps the number Excel shows", where=where))
+        return InputError(_("{where}: the column names are in row {row}, not in row 1. Delete "
+                            "the rows above them (rows 1-{last}) and save the file again, so "
+                            "that every row keeps the number Excel shows", where=where,
+                            row=number, last=number - 1))
+    return None
