@@ -241,16 +241,28 @@ def test_a_nul_byte_is_read_and_cleaned_like_any_control_character(ws, tmp_path)
 
 @pytest.mark.parametrize("size", [40_000, 200_000, 10 << 20])
 def test_a_cell_longer_than_excel_holds_is_refused_at_its_row_and_column(ws, tmp_path, size):
+    """Up to the engine's 2 MB line the cell is read and refused as too long for a text
+    cell; beyond it the Python reader refuses it as longer than an Excel cell holds."""
     path = tmp_path / "lang.csv"
     path.write_bytes(b"Skole ID;Navn;Distrikt\r\n280001;A;Nord\r\n280002;"
                      + b"x" * size + b";Syd\r\n280003;C;Vest\r\n")
-    message = refused(ws, path)
-    assert message.startswith("lang.csv, row 3, column Navn:") and "32,767" in message
+    if size > 1 << 21:
+        message = refused(ws, path)
+        assert message.startswith("lang.csv, row 3, column Navn:") and "32,767" in message
+        return
+    report = run_import(ws, "schools", path)
+    assert [(e.row, e.column) for e in report.errors] == [(3, "Navn")]
+    assert "longer than 1000 characters" in report.errors[0].reason
+    assert rows(ws, "SELECT count(*) FROM schools") == [(0,)]
 
 
-def test_a_long_row_of_cells_excel_can_hold_is_read(ws, tmp_path):
+def test_a_long_row_of_cells_excel_can_hold_is_read_and_its_long_texts_refused(ws, tmp_path):
+    """A 60,000-character line is read (an Excel cell holds 32,767); a text cell of more
+    than 1000 characters is refused at its row and column, as docs/datasets.md says."""
     path = tmp_path / "bred.csv"
     path.write_bytes(b"Skole ID;Navn;Distrikt\r\n280001;" + b"n" * 30_000 + b";"
                      + b"d" * 30_000 + b"\r\n280002;B;\r\n")
-    assert imported(ws, path).totals()["read"] == 2
-    assert [len(s[1]) for s in schools(ws)] == [30_000, 1]
+    report = run_import(ws, "schools", path)
+    assert report.rows_read == 2
+    assert {(e.row, e.column) for e in report.errors} == {(2, "Navn"), (2, "Distrikt")}
+    assert all("longer than 1000 characters" in e.reason for e in report.errors)

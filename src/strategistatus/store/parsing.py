@@ -80,10 +80,11 @@ def parse_column(column: Column, ctx: ParseContext) -> ParsedColumn:
 
 def _text(column: Column, ctx: ParseContext) -> ParsedColumn:
     """Text as it is, cleaned as one line (``text.clean_line``): control characters and
-    direction overrides removed, line breaks and tabs a space, normal form C."""
+    direction overrides removed, line breaks and tabs a space, normal form C. A cell longer
+    than 1000 characters is bad (its value NULL), so the fast check refuses it too."""
     return ParsedColumn(
         helpers={"t": sql_clean_line("{v}")},
-        value="{h:t}",
+        value="CASE WHEN length({v}) <= 1000 THEN {h:t} END",
         reasons=[("length({v}) > 1000", lit(_("longer than 1000 characters"))),
                  ("{h:t} IS NULL", lit(_("only control or invisible characters")))])
 

@@ -29,7 +29,6 @@ from strategistatus.sources.columns import (
     RequiredWhen,
 )
 from strategistatus.sources.csvencoding import MARK, Damage, damage_reason
-from strategistatus.sources.csvshape import EXCEL_CELL
 
 from . import problems
 from .parsing import (
@@ -121,13 +120,15 @@ class Stager:
         width = len(names) + numbered
         # the delimiter and quotes are known; only the line endings are sniffed. The path
         # reaches the engine as an argument of the client's reader, never as SQL text (and
-        # no columns dict: the client converts one through pandas, a third of a second). A
+        # no columns dict or max_line_size: the client converts those through pandas, a
+        # third of a second; a line over the engine's 2 MB goes to the Python reader, which
+        # refuses a cell longer than Excel holds, and a text cell over 1.000 characters is
+        # refused when the cells are checked). A
         # file the engine reads otherwise than the header says goes to the Python reader.
-        line = (1 << 21) if numbered else EXCEL_CELL + 1
         try:
             rel = self.con.read_csv(str(path), delimiter=delimiter, header=True, quotechar='"',
                                     escapechar='"', all_varchar=True, null_padding=False,
-                                    normalize_names=False, max_line_size=line,
+                                    normalize_names=False,
                                     sample_size=-1 if path.stat().st_size < 1 << 20 else 20480)
             if len(rel.columns) != width:
                 raise duckdb.InvalidInputException("the rows have another number of fields")
