@@ -168,7 +168,7 @@ def stage_and_write(ws: Workspace, read: ReadFiles, *, user: str | None = None,
         def check() -> Any:
             plan = db.stage(dataset, raws, secret, whole_date=whole_date, goals=goals)
             report.rows_read = sum(s.rows for s in plan.staged)
-            report.empty_rows = sum(getattr(s, "empty_rows", 0) for s in plan.staged)
+            report.empty_rows = sum(s.empty_rows for s in plan.staged)
             report.warnings = [w for s in plan.staged for w in s.warnings]
             if plan.ok and plan.diff is not None:
                 report.files = [f.change for f in plan.files]

@@ -165,7 +165,7 @@ def detect_dialect(path: Path, label: str | None = None) -> CsvDialect:
     if "\0" in line:
         raise InputError(_("{file}, row 1: the header row holds a NUL character (byte 0); the "
                            "file is damaged or is not a text file", file=label))
-    counts = {d: _count_outside_quotes(line, d) for d in DELIMITERS}
+    counts = {d: csvshape.count_outside_quotes(line, d) for d in DELIMITERS}
     delimiter = max(DELIMITERS, key=lambda d: counts[d])
     if counts[delimiter] == 0:
         raise InputError(_("{file}, row 1: found no delimiter (; , or tab) in the header row; is "
@@ -173,16 +173,6 @@ def detect_dialect(path: Path, label: str | None = None) -> CsvDialect:
     header = next(csv.reader(io.StringIO(line), delimiter=delimiter))
     return CsvDialect(found.encoding, delimiter, tuple(h.strip() for h in header), found.sha256,
                       found.regular, found.damage)
-
-
-def _count_outside_quotes(line: str, delimiter: str) -> int:
-    count, quoted = 0, False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif ch == delimiter and not quoted:
-            count += 1
-    return count
 
 
 def prepare(path: Path, label: str, dialect: CsvDialect, workdir: Path) -> CsvSource:

@@ -94,7 +94,7 @@ def rows(src: TextIO, shape: Shape, *, skip_empty: bool = True) -> Iterator[tupl
             continue
         yield row, cells
     if record.previous and _open_quote(record.previous, shape.delimiter):
-        raise _quote(shape, row, _open_cell(record.previous[0], shape.delimiter))
+        raise _quote(shape, row, count_outside_quotes(record.previous[0], shape.delimiter))
 
 
 def write_numbered(src: TextIO, shape: Shape, dst: TextIO) -> int:
@@ -215,8 +215,10 @@ def _open_quote(lines: list[str], delimiter: str) -> bool:
         return True
 
 
-def _open_cell(line: str, delimiter: str) -> int:
-    """The position of the cell still open (a quote not closed) at the end of ``line``."""
+def count_outside_quotes(line: str, delimiter: str) -> int:
+    """How many ``delimiter``s of ``line`` are outside quotes: the header's delimiter count
+    (``csvfile``), and the position of the cell still open at the end of a line whose
+    quote never closes."""
     index, quoted = 0, False
     for ch in line:
         if ch == '"':

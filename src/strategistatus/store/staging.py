@@ -106,9 +106,8 @@ class Stager:
 
         ``numbered``: the file's first column is "_row", the row number Excel shows (a file
         the reader normalised), kept as "_row". A file the engine cannot read as it is (a
-        short row, ``;;;;`` padding, a quote never closed, a cell longer than Excel holds, a
-        very long line) is read in Python (``csvshape``) instead, and refused there naming
-        its row and column.
+        short row, ``;;;;`` padding, a quote never closed, a line over the engine's 2 MB) is
+        read in Python (``csvshape``) instead, and refused there naming its row and column.
 
         The file's path and header reach the engine only as values of the reader (never in
         SQL text), and nothing that refers to the file outlives this call: the reader is
