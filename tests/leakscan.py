@@ -35,6 +35,11 @@ from pathlib import Path
 
 CPR = re.compile(rb"(?<![0-9A-Za-z])(\d\d)(\d\d)\d\d-?\d{4}(?![0-9A-Za-z*])")
 CPR_TEXT = re.compile(CPR.pattern.decode())
+CPR_WRITTEN = re.compile(rb"(?<![0-9A-Za-z])(\d\d)(\d\d)\d\d-\d{4}(?![0-9A-Za-z*])")
+"""In a database file's raw pages only the written form DDMMYY-SSSS is looked for: DuckDB's
+compressed pages hold runs of digits from neighbouring values (course ids, counts) that look
+like DDMMYYSSSS by chance. Every stored cell is read through SQL in every form
+(``scan_database``), so a ten-digit CPR number in a table is still found."""
 REPORT_LIKE = {".md", ".html", ".htm", ".docx", ".pdf", ".json", ".log"}
 SETTINGS_FILE = "strategistatus.toml"
 
@@ -103,7 +108,11 @@ def scan_file(path: Path, findings: Findings) -> None:
         return
     findings.files += 1
     findings.bytes += len(data)
-    findings.add(str(path), cpr_numbers(data))
+    if path.suffix == ".duckdb":
+        findings.add(str(path), [m.group(0).decode() for m in CPR_WRITTEN.finditer(data)
+                                 if _valid(m.group(1), m.group(2))])
+    else:
+        findings.add(str(path), cpr_numbers(data))
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:

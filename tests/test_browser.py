@@ -180,7 +180,6 @@ def test_leader_navigates_overview_goal_own_school_and_signs_out(web: Watched) -
     captions = page.locator("caption")
     expect(captions).to_have_text(["Skolens indikatorer og kommunens",
                                    "Elever i 0.-7. klasse med kommunal enhed: pr. klassetrin",
-                                   "Elevplaner på MinUddannelse: pr. klassetrin",
                                    "Forbrug i forhold til budget, år til dato",
                                    "Resultater 2016/17 med kommunens gennemsnit",
                                    "Enheder der skal udskiftes de kommende år"])

@@ -112,8 +112,16 @@ def test_messages_are_weighted_by_their_count(ctx):
 
 
 def test_one_school_only(ctx):
+    rows, _ = figures(ctx, "digital_communication", "month", school="280002")
+    assert [(r[0], r[4], r[5]) for r in rows] == [("2017-12", 0, 0), ("2018-01", 500, 500)]
+
+
+def test_one_school_without_a_period_is_of_the_municipality_headline_period(ctx):
+    # the deadline 31.12.2017 has passed: the headline is December 2017, for a school too
     rows, _ = figures(ctx, "digital_communication", school="280002")
-    assert [(r[4], r[5]) for r in rows] == [(500, 500)]
+    assert [(r[0], r[4], r[5]) for r in rows] == [("2017-12", 0, 0)]
+    rows, _ = figures(ctx, "digital_communication", school="280001")
+    assert [(r[0], r[4], r[5]) for r in rows] == [("2017-12", 1000, 1010)]
 
 
 def test_stock_indicator_per_school_year_is_measured_at_each_period_end(ctx):

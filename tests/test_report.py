@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_import, write
+from strategistatus import formatting as fmt
 from strategistatus.errors import InputError
 from strategistatus.report import service
 from strategistatus.workspace import init_workspace
@@ -90,10 +91,11 @@ def test_sources_and_data_quality(small, tmp_path):
     bad = write(tmp_path / "bad.csv", "Forløb ID;Skole ID;Forfatter;Oprettet\nX;280001;;01-01-2017\n")
     assert not run_import(small, "courses", bad).ok
     text = _md(small, tmp_path / "out", at=AT)
-    assert "Afvist import: bad.csv (courses)" in text
-    assert "Ingen data importeret for: pupils, staff" in text
+    assert "Afvist import: bad.csv (Forløb på læringsplatformen)" in text
+    assert "Ingen data importeret for: Elever (elevliste), Medarbejdere (personaleliste)" in text
     import hashlib
-    assert hashlib.sha256((tmp_path / "c.csv").read_bytes()).hexdigest() in text
+    digest = hashlib.sha256((tmp_path / "c.csv").read_bytes()).hexdigest()
+    assert f"| {digest[:12]} |" in text and digest not in text  # a short fingerprint
 
 
 def test_english_uses_english_formats(small, tmp_path):
@@ -129,7 +131,8 @@ def _pupils_and_devices(ws, tmp_path, counts: dict[str, tuple[int, int]]) -> Non
 
 
 def _appendix(text: str) -> list[list[str]]:
-    block = text.split("## Bilag: Elever i 0.-7. klasse med kommunal enhed pr. skole", 1)[1]
+    block = text.split("## Bilag: Elever i 2.-7. klasse med kommunal enhed pr. skole (0.-1. "
+                       "klasse undtaget efter beslutning)", 1)[1]
     block = block.split("\n## ", 1)[0]
     rows = [line.strip("|").split("|") for line in block.splitlines() if line.startswith("| ")]
     return [[c.strip().strip("*") for c in row[1:]] for row in rows[1:]]  # no header, no name
@@ -143,7 +146,8 @@ def test_public_version_has_the_municipalitys_figures_only_and_hides_small_ones(
     _pupils_and_devices(ws, tmp_path, true)
     committee_text = _md(ws, tmp_path / "c", at=AT)
     committee = _appendix(committee_text)
-    assert committee[:-1] == [[str(w), str(wo), str(w + wo)] for w, wo in true.values()]
+    assert committee[:-1] == [[str(w + wo), str(w), str(wo), fmt.percent(100 * w / (w + wo), "da")]
+                              for w, wo in true.values()]
     public_text = service.write_reports(ws, tmp_path / "p", formats=("md",), langs=("da",), at=AT,
                                         audience="public")[0].read_text(encoding="utf-8")
     assert "pr. skole" not in public_text.split("Offentlig udgave", 1)[1].split("\n", 1)[1]

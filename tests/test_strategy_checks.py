@@ -96,7 +96,7 @@ def test_parameters_take_plain_values(tmp_path: Path) -> None:
 def test_a_missing_key_is_reported_on_its_mapping(tmp_path: Path) -> None:
     finding = one(variant(tmp_path, 19, None))  # no definition: for pupil_devices
     assert finding.line == 17
-    assert finding.message == "goal 1, indicator pupil_devices: missing key 'definition'"
+    assert finding.message == "goal 1, indicator pupil_devices_0_7: missing key 'definition'"
 
 
 def test_a_comma_inside_a_flow_mapping_gets_a_hint(tmp_path: Path) -> None:

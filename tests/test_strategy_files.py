@@ -48,7 +48,7 @@ def test_dates_read_the_same_quoted_or_not() -> None:
 
 def test_valid_file_reads_scope_exception_and_app_data() -> None:
     strategy = load_strategy(DATA / "valid.yaml")
-    devices = strategy.indicator("pupil_devices")
+    devices = strategy.indicator("pupil_devices_0_7")
     assert devices.scope is not None
     assert devices.scope.grades == (0, 1, 2, 3, 4, 5, 6, 7)
     assert devices.scope.grades_text() == "0-7"
@@ -59,7 +59,7 @@ def test_valid_file_reads_scope_exception_and_app_data() -> None:
     lis = strategy.indicator("lis_in_use")
     assert lis.datasets == ["schools"]
     assert lis.app_records == ["accounts"]
-    aula = strategy.indicator("aula")
+    aula = strategy.indicator("aula_in_use")
     assert aula.milestone == "Aula i brug"
     assert aula.targets[0].value is None
 

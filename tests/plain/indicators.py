@@ -356,9 +356,43 @@ def _finest(data: Data, indicator: str, at: dt.date, kind: str | None
     return data._memo(("finest", indicator, at, kind), make)
 
 
+HEADLINE: dict[str, tuple[str, tuple[dt.date, ...], bool]] = {
+    "digital_enrolment": ("school_year", (), True),
+    "teachers_on_platform": ("school_year", (), False),
+    "digital_pupil_plans": ("school_year", (dt.date(2016, 12, 31),), False),
+    "digital_individual_plans": ("school_year", (dt.date(2016, 12, 31),), False),
+    "share_shared": ("year", (dt.date(2016, 12, 31), dt.date(2017, 12, 31)), False),
+    "digital_communication": ("month", (dt.date(2017, 12, 31),), False),
+}
+"""The shipped strategy's indicators judged per period (docs/indicators.md, "Status"): their
+period, their targets' deadlines and whether one target has no deadline. The others (a roster
+measured at D, a count without a target) are judged in total."""
+
+
+def headline_label(data: Data, indicator: str, at: dt.date) -> str | None:
+    """The period a figure without a period is of: the one holding the target's deadline when
+    that has passed, else the latest period with data (for the municipality)."""
+    kind, deadlines, undated = HEADLINE[indicator]
+    listed, _ = _finest(data, indicator, at, kind)
+    series = figures(data, indicator, at, (kind,))
+    values = {k[0]: v[2] for k, v in series.items() if not k[3]}
+    candidates = [p.label for p in listed]
+    upcoming = [d for d in deadlines if d >= at]
+    if not upcoming and not undated and deadlines and label(kind, deadlines[-1]) in values:
+        candidates = [label(kind, deadlines[-1])]
+    with_data = [c for c in candidates if values.get(c) is not None]
+    return with_data[-1] if with_data else None
+
+
 def figures(data: Data, indicator: str, at: dt.date, by: tuple[str, ...]) -> dict[Key, Figure]:
     spec = SPECS[indicator]
     kind = next((b for b in by if b in PERIOD_KINDS), None)
+    if kind is None and indicator in HEADLINE:  # a breakdown of the headline period
+        headline = headline_label(data, indicator, at)
+        if headline is None:
+            return {}
+        every = figures(data, indicator, at, (*by, HEADLINE[indicator][0]))
+        return {k: v for k, v in every.items() if k[0] == headline}
     listed, finest = _finest(data, indicator, at, kind)
     sums: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     for (period, school, grade, excepted), (hits, weight) in finest.items():

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import sys
 from typing import Annotated
 
 import typer
 
-from strategistatus.errors import StrategistatusError
 from strategistatus.i18n import LANGUAGES, _, set_language
 
 from . import (
@@ -20,11 +18,14 @@ from . import (
     override_cmd,
     purge_cmd,
     report_cmd,
+    schools_cmd,
     serve_cmd,
     status_cmd,
     users_cmd,
+    values_cmd,
 )
-from .output import err_console
+from .guard import package_version, run
+from .output import console
 
 app = typer.Typer(
     name="strategistatus",
@@ -35,11 +36,20 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        console.print(f"strategistatus {package_version()}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _options(lang: Annotated[str | None, typer.Option(
         "--lang", envvar="STRATEGISTATUS_LANG",
         help="The language of messages: da or en (default: the workspace's language).")
-        ] = None) -> None:
+        ] = None,
+        version: Annotated[bool, typer.Option(
+            "--version", is_eager=True, callback=_show_version,
+            help="Show the version of strategistatus and exit.")] = False) -> None:
     if lang is not None:
         if lang not in LANGUAGES:
             raise typer.BadParameter(_("--lang must be da or en"))
@@ -50,6 +60,8 @@ init_cmd.register(app)
 import_cmd.register(app)
 check_cmd.register(app)
 status_cmd.register(app)
+values_cmd.register(app)
+schools_cmd.register(app)
 override_cmd.register(app)
 demo_cmd.register(app)
 report_cmd.register(app)
@@ -63,14 +75,8 @@ def main() -> None:
     """Entry point of the ``strategistatus`` console script.
 
     Everything the product writes (the database, logs, uploads, reports) is private to the
-    user running it: files 0600, folders 0700, whatever the shell's umask.
+    user running it: files 0600, folders 0700, whatever the shell's umask. No traceback
+    reaches the user: every failure ends in one message and exit code 1 (``guard``).
     """
     os.umask(0o077)
-    try:
-        app()
-    except StrategistatusError as exc:
-        err_console.print("[bold red]" + _("Error:") + f"[/] {exc}", highlight=False)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        err_console.print(_("interrupted; nothing was written"))
-        sys.exit(130)
+    run(app)

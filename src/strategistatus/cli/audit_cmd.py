@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from strategistatus import formatting
 from strategistatus.workspace import find_workspace
 
 from .output import WorkspaceOption, console
@@ -29,7 +30,7 @@ def audit(workspace: WorkspaceOption = Path("."),
         table.add_column(head, overflow="fold")
     for e in entries:
         cells = (e["user"], e["action"], e["object"], e["school_id"], e["detail"])
-        table.add_row(f"{e['time']:%d.%m.%Y %H:%M:%S}", *(Text(c or "") for c in cells))
+        table.add_row(f"{formatting.date_time(e['time'])}:{e['time']:%S}", *(Text(c or "") for c in cells))
     console.print(table)
     if not entries:
         console.print("No entries.")

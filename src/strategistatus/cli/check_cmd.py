@@ -1,4 +1,10 @@
-"""strategistatus check: the strategy file's problems, with line numbers."""
+"""strategistatus check: the strategy file's problems, with line numbers, and what data is
+loaded.
+
+The strategy is checked as every command loads it (``strategy.check_strategy``): its shape,
+its dates and targets, and every indicator against the code that computes it (the id is
+one strategistatus computes, the kind is the code's, the period one it counts per).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,13 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from strategistatus.i18n import _
+from strategistatus import formatting
+from strategistatus.i18n import _, ngettext
 from strategistatus.store.references import BrokenReference, stored
 from strategistatus.strategy import StrategyError, check_strategy, load_strategy
 from strategistatus.workspace import find_workspace
 
-from .output import WorkspaceOption, console, dk_int
+from .output import WorkspaceOption, console
 
 
 def check(
@@ -21,22 +28,26 @@ def check(
     strategy: Annotated[Path | None, typer.Option(
         exists=True, dir_okay=False, help="Check this strategy file instead of the workspace's.")] = None,
 ) -> None:
-    """Check the strategy file (every problem with its line) and show what data is loaded."""
+    """Check the strategy file (every problem with its line: its shape, and each indicator's
+    id, kind and period against the code) and show what data is loaded."""
     ws = None if strategy else find_workspace(workspace)
     path = strategy or ws.strategy_path  # type: ignore[union-attr]
     findings = check_strategy(path)
     errors = [f for f in findings if f.severity == "error"]
     for f in findings:
-        colour = "red" if f.severity == "error" else "yellow"
-        console.print(f"[{colour}]{f.severity}[/] {f}", highlight=False)
+        colour, word = ("red", _("error")) if f.severity == "error" else ("yellow", _("warning"))
+        console.print(f"[{colour}]{escape(word)}[/] {escape(str(f))}", highlight=False)
     if not findings:
-        console.print(f"{path.name}: no problems")
+        console.print(_("{file}: no problems", file=path.name), highlight=False)
     broken: list[BrokenReference] = []
     if ws is not None:
         with ws.open_store(read_only=False) as store:
             for name, count, last in store.dataset_overview():
-                when = f"last imported {last:%d.%m.%Y}" if last else "no data"
-                console.print(f"  {name:<14} {dk_int(count):>12} rows  {when}")
+                when = (_("last imported {date}", date=formatting.short_date(last)) if last
+                        else _("no data"))
+                rows = ngettext("{count} row", "{count} rows", count,
+                                count=formatting.count(count))
+                console.print(f"  {name:<14} {rows:>16}  {when}", highlight=False)
             broken = stored(store.con, _goals(path) if not errors else None)
         for b in broken:
             console.print(f"[red]{escape(_('error'))}[/] {escape(str(b))}", highlight=False)

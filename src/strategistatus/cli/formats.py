@@ -1,4 +1,9 @@
-"""Output formats shared by the commands: Danish numbers, and CSV that Danish Excel opens."""
+"""Output formats shared by the commands: Danish numbers, and CSV that Danish Excel opens.
+
+Numbers and dates a person reads are written by ``strategistatus.formatting`` (one formatter
+for every surface); the CSV export keeps what Danish Excel reads as numbers and dates: ';'
+between cells, a decimal comma without thousands separators (12,5; 4492), dates day first
+(31-01-2018), text cells never formulas, UTF-8 with BOM."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from strategistatus.report.words import date, number
+from strategistatus import formatting
 from strategistatus.text import clean_line, spreadsheet_safe
 
 neutralise = spreadsheet_safe  # the one definition is text.spreadsheet_safe
@@ -18,11 +23,12 @@ def da_number(value: float | int | None, decimals: int = 1) -> str:
     """4492 -> '4.492'; 12.5 -> '12,5' (Danish); empty for no value."""
     if value is None:
         return ""
-    return number(value, "da", 0 if isinstance(value, int) else decimals)
+    return formatting.number(value, "da", 0 if isinstance(value, int) else decimals)
 
 
 def da_date(day: dt.date | None) -> str:
-    return "" if day is None else date(day, "da")
+    """31. januar 2018; empty for no date."""
+    return "" if day is None else formatting.date(day, "da")
 
 
 def _text_cell(value: object) -> str:

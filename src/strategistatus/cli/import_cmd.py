@@ -13,7 +13,9 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from strategistatus.i18n import _, count, ngettext
+from strategistatus import formatting
+from strategistatus.formatting import count
+from strategistatus.i18n import _, ngettext
 from strategistatus.importer import ImportReport, import_files
 from strategistatus.sources.registry import DATASETS, dataset_title
 from strategistatus.workspace import find_workspace
@@ -169,7 +171,7 @@ def _print(report: ImportReport) -> None:
                                report.empty_rows))
     if not any(f.changes for f in report.files):
         seen = ", ".join(_("{file} (batch {batch}, {when})", file=name, batch=b,
-                           when=when.strftime("%d.%m.%Y %H:%M"))
+                           when=formatting.date_time(when))
                          for name, (b, when) in report.already_imported.items())
         console.print(_("Nothing changed: every row is stored already; imported before: {seen}.",
                         seen=seen) if seen else

@@ -18,7 +18,3 @@ WorkspaceOption = Annotated[
                  file_okay=False),
 ]
 
-
-def dk_int(n: int) -> str:
-    """4492 -> '4.492' (Danish thousands separator)."""
-    return f"{n:,}".replace(",", ".")

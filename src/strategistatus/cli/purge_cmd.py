@@ -11,11 +11,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from strategistatus import formatting
 from strategistatus.store.retention import KEPT, Purge, purge_workspace
 from strategistatus.workspace import find_workspace
 
 from .dateoption import METAVAR, date_parser
-from .output import WorkspaceOption, console, dk_int
+from .output import WorkspaceOption, console
 
 
 class Format(StrEnum):
@@ -50,23 +51,23 @@ def purge(workspace: WorkspaceOption = Path("."), before: BeforeOption = None,
 
 def _print(done: Purge) -> None:
     verb = "Deleted" if done.applied else "Would delete"
-    table = Table(title=f"{verb}: what is older than {done.before:%d.%m.%Y}")
+    table = Table(title=f"{verb}: what is older than {formatting.short_date(done.before)}")
     table.add_column("table or folder")
     table.add_column("date used", overflow="fold")
     table.add_column("rows or files", justify="right")
     for t in done.tables:
-        table.add_row(t.table, t.column, dk_int(t.rows))
+        table.add_row(t.table, t.column, formatting.count(t.rows))
     for folder, n in done.files.items():
-        table.add_row(f"{folder}/", "last changed", dk_int(n))
+        table.add_row(f"{folder}/", "last changed", formatting.count(n))
     console.print(table)
     console.print(f"[dim]Kept: {', '.join(KEPT)}.[/]")
     if not done.applied:
         console.print("Nothing was changed; run again with --yes to delete.")
     elif done.rows or any(done.files.values()):
-        console.print(f"Deleted {dk_int(done.rows)} rows and "
-                      f"{dk_int(sum(done.files.values()))} files or folders.")
+        console.print(f"Deleted {formatting.count(done.rows)} rows and "
+                      f"{formatting.count(sum(done.files.values()))} files or folders.")
     else:
-        console.print(f"Nothing is older than {done.before:%d.%m.%Y}; nothing was deleted.")
+        console.print(f"Nothing is older than {formatting.short_date(done.before)}; nothing was deleted.")
 
 
 def register(root: typer.Typer) -> None:

@@ -8,12 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from strategistatus import formatting
 from strategistatus.errors import InputError
+from strategistatus.i18n import _
 from strategistatus.report import service
 from strategistatus.workspace import find_workspace
 
+from .common import AT_HELP, check_school, measurement_day
 from .dateoption import METAVAR, date_parser
 from .output import WorkspaceOption, console
 
@@ -22,7 +26,7 @@ RoundOption = Annotated[str | None, typer.Option("--round", help='The reporting 
 
 def report(
     workspace: WorkspaceOption = Path("."),
-    at: Annotated[dt.date | None, typer.Option(parser=date_parser("--at"), metavar=METAVAR, help="The measurement date, e.g. 31.01.2018 or 2018-01-31.")] = None,
+    at: Annotated[dt.date | None, typer.Option(parser=date_parser("--at"), metavar=METAVAR, help=AT_HELP + " With --round and no --at: the round's date.")] = None,
     round_name: RoundOption = None,
     formats: Annotated[str, typer.Option("--format", help="Comma list of md, html, docx, pdf.")] = "md,html,docx,pdf",
     lang: Annotated[str, typer.Option(help="da, en or da,en.")] = "da",
@@ -37,11 +41,14 @@ def report(
     if any(x not in ("da", "en") for x in langs):
         raise typer.BadParameter("--lang takes da, en or da,en")
     schools: tuple[str | None, ...] = (None,)
-    if school == "all":
-        with ws.open_store(read_only=True) as store:
+    with ws.open_store(read_only=True) as store:
+        if school == "all":
             schools = tuple(service._school_ids(store))
-    elif school:
-        schools = (school,)
+        elif school:
+            check_school(store, school)
+            schools = (school,)
+        if at is None and round_name is None:  # the date every surface uses by default
+            at = measurement_day(store, None)
     started = time.perf_counter()
     with console.status("writing the report ..."):
         paths = service.write_reports(ws, out, at=at, round_name=round_name,
@@ -51,8 +58,11 @@ def report(
     for path in paths[:12]:
         console.print(f"  {path}")
     if len(paths) > 12:
-        console.print(f"  ... and {len(paths) - 12} more")
-    console.print(f"{len(paths)} files in {time.perf_counter() - started:.1f} s")
+        console.print("  " + _("... and {n} more", n=formatting.count(len(paths) - 12)))
+    console.print(_("{n} files in {seconds} s", n=formatting.count(len(paths)),
+                    seconds=formatting.number(time.perf_counter() - started, decimals=1)))
+    if at is not None:
+        console.print(_("Measured at {date}.", date=formatting.date(at)), highlight=False)
 
 
 narrative_app = typer.Typer(help="The goal owners' status texts per reporting round (history kept).")
@@ -82,7 +92,7 @@ def narrative_list(round_name: RoundOption = None, workspace: WorkspaceOption = 
     for head in ("goal", "round", "author", "written", "first line"):
         table.add_column(head, overflow="fold")
     for r in rows:
-        table.add_row(r["goal"], r["round"], r["author"], f"{r['written_at']:%d.%m.%Y %H:%M}",
+        table.add_row(r["goal"], r["round"], r["author"], formatting.date_time(r["written_at"]),
                       r["text"].strip().splitlines()[0][:60])
     console.print(table)
 
@@ -98,7 +108,7 @@ def narrative_show(goal: str, round_name: Annotated[str, typer.Option("--round",
     if not rows:
         raise InputError(f"no text for goal {goal} in round {round_name!r}")
     for r in rows if history else rows[-1:]:
-        console.print(f"[dim]{r['author']}, {r['written_at']:%d.%m.%Y %H:%M}[/]")
+        console.print(f"[dim]{escape(r['author'])}, {formatting.date_time(r['written_at'])}[/]")
         print(r["text"])
 
 
@@ -106,13 +116,14 @@ round_app = typer.Typer(help="Reporting rounds: close one to freeze its figures.
 
 
 @round_app.command("close")
-def round_close(name: str, at: Annotated[dt.date, typer.Option(parser=date_parser("--at"), metavar=METAVAR, help="The measurement date, e.g. 31.01.2018 or 2018-01-31.")],
+def round_close(name: str, at: Annotated[dt.date, typer.Option(parser=date_parser("--at"), metavar=METAVAR, help="The measurement date, e.g. 31.01.2018, 31-01-2018, 31/1/2018 or 2018-01-31.")],
                 workspace: WorkspaceOption = Path(".")) -> None:
     """Freeze round NAME at the date: its report keeps these figures after later imports."""
     ws = find_workspace(workspace)
     with console.status("freezing the figures ..."):
         service.close_round(ws, name, at)
-    console.print(f"Round {name!r} closed with the figures of {at:%d.%m.%Y}.")
+    console.print(_("Round {name} closed with the figures of {date}.", name=repr(name),
+                    date=formatting.date(at)), highlight=False, markup=False)
 
 
 @round_app.command("list")
@@ -121,8 +132,10 @@ def round_list(workspace: WorkspaceOption = Path(".")) -> None:
     ws = find_workspace(workspace)
     with ws.open_store(read_only=True) as store:
         for r in store.reports.rounds():
-            console.print(f"{r['round']}: measured {r['measured_at']:%d.%m.%Y}, closed "
-                          f"{r['closed_at']:%d.%m.%Y} by {r['closed_by']}")
+            console.print(_("{round}: measured {measured}, closed {closed} by {who}",
+                            round=r["round"], measured=formatting.short_date(r["measured_at"]),
+                            closed=formatting.short_date(r["closed_at"]), who=r["closed_by"]),
+                          highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

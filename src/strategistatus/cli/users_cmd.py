@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from strategistatus import formatting
 from strategistatus.errors import InputError
 from strategistatus.workspace import find_workspace
 
@@ -94,7 +95,7 @@ def list_(workspace: WorkspaceOption = Path(".")) -> None:
     for head in ("name", "role", "school", "disabled", "last sign-in"):
         table.add_column(head, overflow="fold")
     for u in users:
-        last = f"{u['last_sign_in']:%d.%m.%Y %H:%M}" if u["last_sign_in"] else "never"
+        last = formatting.date_time(u["last_sign_in"]) if u["last_sign_in"] else "never"
         table.add_row(Text(u["name"]), u["role"], Text(u["school_id"] or ""),
                       "yes" if u["disabled"] else "", last)
     console.print(table)

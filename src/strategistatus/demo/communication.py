@@ -1,6 +1,7 @@
 """Written communication per month and school (goal 8): SkoleIntra to parents, pupils and
-staff, e-Boks from the municipality, and paper letters whose small share falls towards zero
-by the end of 2017 ("Vi er dermed i mål"), with a few letters still in January 2018.
+staff, e-Boks from the municipality, and paper letters whose small share falls to zero in
+December 2017, the goal's deadline ("Vi er dermed i mål"); a few letters come back in
+January 2018.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from .writer import da_int
 
 HEADER = ("Måned", "Skole ID", "Kanal", "Modtager", "Antal")
 FIRST_MONTH, LAST_MONTH = (2014, 8), (2018, 1)
+DEADLINE_MONTH = (2017, 12)  # goal 8: all written communication digital by end of 2017
 SEASON = (1.0, 1.0, 1.1, 0.9, 1.0, 0.8, 1.0, 1.0, 1.05, 1.0, 1.1, 0.15)  # January-December
 PAPER_START, PAPER_END = 0.045, 0.002  # share of letters to parents on paper, first/last month
 
@@ -56,6 +58,8 @@ def message_rows(world: World) -> list[list[str]]:
             paper = round(parents * max(paper_share, 0.0) * rng.uniform(0.5, 1.5))
             if (year, month) == LAST_MONTH:
                 paper = rng.choice((0, 0, 0, 1, 2))
+            elif (year, month) == DEADLINE_MONTH:
+                paper = 0  # every letter of December 2017 was digital
             if paper:
                 counts.append(("Brev", "Forældre", paper))
             rows += [[label, school_id, channel, audience, da_int(n)]

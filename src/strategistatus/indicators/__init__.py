@@ -7,7 +7,15 @@ measurement date. Nothing here loops over data rows in Python.
 
 from . import administration, communication, devices, leadership, plans, platform  # noqa: F401
 from .base import REGISTRY, Context
-from .compute import DIMENSIONS, IndicatorError, Result, Row, compute, default_period
+from .compute import (
+    DIMENSIONS,
+    IndicatorError,
+    Result,
+    Row,
+    compute,
+    default_period,
+    headline_period,
+)
 
 __all__ = ["DIMENSIONS", "REGISTRY", "Context", "IndicatorError", "Result", "Row", "compute",
-           "default_period"]
+           "default_period", "headline_period"]

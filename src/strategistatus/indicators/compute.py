@@ -11,6 +11,7 @@ import ibis
 from strategistatus.errors import StrategistatusError
 
 from .base import REGISTRY, Context, Definition
+from .headline import choose_target, judged_in_total, judged_point
 from .periods import PERIOD_KINDS, Period, PeriodKind, period_of, periods_between
 
 DIMENSIONS = ("school", "grade", *PERIOD_KINDS)
@@ -96,19 +97,62 @@ def units_table(ctx: Context, d: Definition, indicator: Any, kind: PeriodKind | 
 
 
 def compute(ctx: Context, indicator: Any, *, by: tuple[str, ...] = ()) -> Result:
-    """The indicator's figures at ``ctx.at`` by the dimensions ``by``."""
+    """The indicator's figures at ``ctx.at`` by the dimensions ``by``.
+
+    Without a period in ``by``, the figures are of the headline period (``headline``): the
+    period the indicator is judged on, so a breakdown by school or grade adds up to the
+    municipality's headline figure. Give a period dimension for every period.
+    """
     d = definition(indicator.id)
     kind = check_dimensions(d, by)
+    if kind is None and d.units is not None and not judged_in_total(d, indicator):
+        return _in_headline(ctx, d, indicator, by)
+    return _compute(ctx, d, indicator, by, kind)
+
+
+def headline_period(ctx: Context, indicator: Any) -> Period | None:
+    """The period the indicator's headline figure is of (None: judged in total, at the date,
+    or no data): the municipality's, also when ``ctx`` is one school's, so a school's figure
+    is always of the same period as the municipality's beside it."""
+    d = definition(indicator.id)
+    if d.units is None or judged_in_total(d, indicator):
+        return None
+    kind = default_period(indicator)
+    whole = Context(ctx.tables, ctx.at)  # a school's breakdown is of the municipality's period
+    series = _compute(whole, d, indicator, (kind,), kind)
+    point = judged_point(series, indicator, choose_target(indicator, ctx.at), ctx.at)
+    if point is None:
+        return None
+    return next((p for p in series.periods if p.label == point.period), None)
+
+
+def _in_headline(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...]) -> Result:
+    period = headline_period(ctx, indicator)
+    kind = default_period(indicator)
+    if period is None:
+        return Result(indicator.id, ctx.at, "count" if d.measure == "count" else "percent",
+                      d.measure, by)
+    result = _compute(ctx, d, indicator, (*by, kind), kind, only=period)
+    result.by = by
+    return result
+
+
+def _compute(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
+             kind: PeriodKind | None, only: Period | None = None) -> Result:
     unit = "count" if d.measure == "count" else "percent"
     result = Result(indicator.id, ctx.at, unit, d.measure, by)
     if d.units is None:
         return result
-    if kind is not None:
+    if only is not None:
+        result.periods = [only]
+    elif kind is not None:
         first = _first_day(ctx, d)
         if first is None:
             return result
         result.periods = periods_between(kind, min(first, ctx.at), ctx.at)
     t = units_table(ctx, d, indicator, kind, result.periods)
+    if only is not None and not d.stock:
+        t = t.filter(t.period == only.label)
     if ctx.school is not None:
         t = t.filter(t.school_id == ctx.school)
     excepted = _excepted_grades(indicator)

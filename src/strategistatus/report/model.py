@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from .charts import TrendChart
+from .charts import TimelineChart, TrendChart
 
 Lang = Literal["da", "en"]
 Audience = Literal["committee", "public", "school"]
@@ -31,9 +31,10 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """A trend chart and the sentence that describes it (alt text, Markdown)."""
+    """A chart (a trend per period, or a milestone timeline) and the sentence that describes
+    it (alt text, Markdown)."""
 
-    spec: TrendChart
+    spec: TrendChart | TimelineChart
     alt: str
 
 
@@ -45,9 +46,14 @@ class GoalSection:
     status_label: str  # in the report's language
     mark: str  # a symbol that does not rely on colour: ✔ ↗ ! ✘ … i ?
     owner: str | None
-    sentences: list[str] = field(default_factory=list)  # computed status sentences
+    # computed sentences: why the status is what it is (when the figures alone do not say
+    # it), one per indicator (figure, targets with results, phases), what no data measures
+    sentences: list[str] = field(default_factory=list)
     override: str | None = None  # the owner's reason when the status was set by hand
     narrative: str | None = None  # the owner's text for the round (Markdown paragraphs)
+    # True when ``narrative`` is the report's own placeholder ("Ingen statustekst for denne
+    # runde."): the round has no text from the goal's owner
+    narrative_missing: bool = False
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
 
@@ -67,14 +73,17 @@ class ReportModel:
     audience: Audience
     kicker: str  # "Bilag 1"
     title: str  # "Status for målene i It- og digitaliseringsstrategien"
-    subtitle: str  # round and date: "januar 2018 · opgjort 31. januar 2018"
-    municipality: str
-    at: dt.date
+    # who, round and date: "Aalborg Kommune · Skoleforvaltningen · januar 2018 · opgjort
+    # 31. januar 2018"
+    subtitle: str
+    municipality: str  # "Aalborg Kommune" / "Aalborg Municipality"
+    at: dt.date  # the measurement date
     school: str | None = None  # the school's name in a school leader's report
+    data_date: dt.date | None = None  # the last day the imported data cover
     intro: list[str] = field(default_factory=list)
     goals: list[GoalSection] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
-    footer: str = ""  # e.g. "Aalborg Kommune · Skoleforvaltningen · side"
+    footer: str = ""  # e.g. "Aalborg Kommune · Skoleforvaltningen"
 
 
 class Renderer(Protocol):

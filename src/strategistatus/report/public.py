@@ -34,7 +34,7 @@ def public_figures(store: Any, strategy: Any, strategy_path: Any, at: dt.date,
             if p["value"] is not None and not p["excepted"]:
                 _protect(p, release.hidden(indicator_id, unit, p["period"], day, p["value"],
                                            p["numerator"], p["denominator"],
-                                           kind="school_year"))
+                                           kind=p.get("kind", "school_year")))
         if unit == "count":
             total = sum(p["value"] or 0 for p in series if not p["excepted"]
                         and not p.get("suppressed"))

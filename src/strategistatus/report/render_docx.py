@@ -1,9 +1,11 @@
 """The report as a Word document a secretariat can edit: built-in styles, real tables, fields.
 
 Title, Subtitle, Heading 1 per goal, Normal, List Bullet, Caption and the "Light Shading"
-table style; the look (black text, thin rules) is set on those styles, not on single
-paragraphs, so changing a style in Word changes the whole report. Tables repeat their header
-row on every page; charts are PNG pictures with the description as alt text; the footer
+table style; the look (Arial, black text, thin rules) is set on those styles, not on single
+paragraphs, so changing a style in Word changes the whole report. Tables (:mod:`.docx_tables`)
+have columns measured from their content, figures right-aligned and never wrapped, and repeat
+their header row on every page; charts (trend charts and the milestone timeline) are PNG
+pictures at the same scale as in the HTML, with the description as alt text; the footer
 numbers the pages with PAGE and NUMPAGES fields. The same model gives the same bytes.
 
 Every text is cleaned (``text.clean_text``) and, as a last line of defence, stripped of what
@@ -16,30 +18,34 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from typing import Any
 
 import docx
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from strategistatus.text import clean_text, map_strings, xml_safe
 
 from . import richtext
 from .charts import render_png
+from .docx_tables import add_styles as add_table_styles
+from .docx_tables import add_table
 from .model import Chart, ReportModel, Table
+from .render_html import CHART_SCALE, meta_line
 
 PAGE_LABEL = {"da": ("Side ", " af "), "en": ("Page ", " of ")}
 LANGUAGE = {"da": "da-DK", "en": "en-GB"}
 BLACK = RGBColor(0, 0, 0)
 TEXT_WIDTH = Cm(17)  # A4 less 2 cm margins
-PICTURE_WIDTH = Cm(16)
-TABLE_STYLE = "Light Shading"
+PICTURE_WIDTH = Cm(17)  # at most the text's width
+PNG_SCALE = 2.0  # pixels per CSS px: sharp in print
+FONT = "Arial"  # on every Word; LibreOffice sets it in Liberation Sans, of the same widths
 
 
 class DocxRenderer:
@@ -78,7 +84,9 @@ def _page(document: Document, model: ReportModel) -> None:
     before, between = PAGE_LABEL.get(model.lang, PAGE_LABEL["en"])
     if model.footer:
         paragraph.add_run(model.footer)
-        stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+        for stop in document.styles["Footer"].paragraph_format.tab_stops:  # centre, right
+            stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+        stops.add_tab_stop(TEXT_WIDTH - Cm(0.01), WD_TAB_ALIGNMENT.RIGHT)
         paragraph.add_run("\t")
     else:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -121,6 +129,7 @@ def _styles(document: Document, model: ReportModel) -> None:
     defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     lang = defaults.find(qn("w:lang"))
     lang.set(qn("w:val"), language)  # spelling and hyphenation in the report's language
+    _font(styles.element, defaults)
     normal = styles["Normal"]
     normal.font.size = Pt(10.5)
     normal.font.color.rgb = BLACK
@@ -151,6 +160,20 @@ def _styles(document: Document, model: ReportModel) -> None:
     note.base_style = normal
     note.font.size = Pt(8.5)
     note.paragraph_format.space_after = Pt(10)
+    chart_note = styles.add_style("Chart Note", WD_STYLE_TYPE.PARAGRAPH)  # under a chart
+    chart_note.base_style = note
+    add_table_styles(document)
+
+
+def _font(styles: Any, defaults: Any) -> None:
+    """Every style in FONT: the template's theme fonts (Cambria, Calibri) dropped."""
+    if defaults.find(qn("w:rFonts")) is None:
+        defaults.insert(0, OxmlElement("w:rFonts"))
+    for fonts in styles.iter(qn("w:rFonts")):
+        for key in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            fonts.attrib.pop(qn(f"w:{key}"), None)
+        for key in ("ascii", "hAnsi", "cs", "eastAsia"):
+            fonts.set(qn(f"w:{key}"), FONT)
 
 
 def _properties(document: Document, model: ReportModel) -> None:
@@ -187,7 +210,7 @@ def _body(document: Document, model: ReportModel) -> None:
     document.add_paragraph(model.title, style="Title")
     if model.subtitle:
         document.add_paragraph(model.subtitle, style="Subtitle")
-    meta = " · ".join(x for x in (model.municipality, model.school) if x)
+    meta = meta_line(model)
     if meta:
         document.add_paragraph(meta)
     for text in model.intro:
@@ -238,61 +261,21 @@ def _markdown(document: Document, text: str) -> None:
 
 
 def _table(document: Document, table: Table) -> None:
-    caption = document.add_paragraph(table.caption, style="Caption")
-    caption.paragraph_format.keep_with_next = True
-    columns = len(table.header)
-    numeric = [i < len(table.numeric) and table.numeric[i] for i in range(columns)]
-    rows = [table.header, *table.rows, *([table.total] if table.total else [])]
-    grid = document.add_table(rows=len(rows), cols=columns)
-    grid.style = document.styles[TABLE_STYLE]
-    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
-    look = grid._tbl.tblPr.find(qn("w:tblLook"))
-    for key, value in (("firstRow", "1"), ("lastRow", "1" if table.total else "0"),
-                       ("firstColumn", "0"), ("lastColumn", "0"), ("noHBand", "1"),
-                       ("noVBand", "1"), ("val", "0620" if table.total else "0600")):
-        look.set(qn(f"w:{key}"), value)
-    widths = _column_widths(rows, columns)
-    for r, (row, values) in enumerate(zip(grid.rows, rows, strict=True)):
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(OxmlElement("w:cantSplit"))
-        if r == 0:
-            tr_pr.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
-        bold = r == 0 or (table.total is not None and r == len(rows) - 1)
-        for c, cell in enumerate(row.cells):
-            cell.width = widths[c]
-            paragraph = cell.paragraphs[0]
-            paragraph.paragraph_format.space_after = Pt(0)
-            if numeric[c]:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = paragraph.add_run(values[c] if c < len(values) else "")
-            if bold:
-                run.bold = True
-            if r == 0:
-                paragraph.paragraph_format.keep_with_next = True  # the header stays with a row
-    for column, width in zip(grid.columns, widths, strict=True):
-        column.width = width
+    add_table(document, table)
     if table.note:
         _runs(document.add_paragraph(style="Table Note"), richtext.inline(table.note))
     else:
         document.add_paragraph(style="Table Note")  # the space after the table
 
 
-def _column_widths(rows: list[list[str]], columns: int) -> list[int]:
-    """Each column as wide as its longest text (about), the table at most the text width."""
-    chars = [max((len(row[c]) for row in rows if c < len(row)), default=1) for c in range(columns)]
-    widths: list[int] = [Cm(0.2 * max(n, 4) + 0.5) for n in chars]
-    total = sum(widths)
-    if total > TEXT_WIDTH:
-        widths = [int(w * TEXT_WIDTH / total) for w in widths]
-    return widths
-
-
 def _chart(document: Document, chart: Chart) -> None:
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.keep_with_next = True
-    picture = paragraph.add_run().add_picture(io.BytesIO(render_png(chart.spec)),
-                                              width=PICTURE_WIDTH)
+    png = render_png(chart.spec, scale=PNG_SCALE)
+    width = int.from_bytes(png[16:20], "big") / PNG_SCALE  # the drawn width in CSS px (IHDR)
+    shown = min(PICTURE_WIDTH, int(Inches(width * CHART_SCALE / 96)))
+    picture = paragraph.add_run().add_picture(io.BytesIO(png), width=shown)
     doc_pr = picture._inline.docPr
     doc_pr.set("descr", richtext.plain(chart.alt))  # the alt text Word reads aloud
     doc_pr.set("title", chart.spec.title)
-    _runs(document.add_paragraph(style="Caption"), richtext.inline(chart.alt))
+    _runs(document.add_paragraph(style="Chart Note"), richtext.inline(chart.alt))

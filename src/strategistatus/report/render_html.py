@@ -46,9 +46,16 @@ def html_document(model: ReportModel) -> str:
         model=model,
         css=Markup(_css()),
         page_css=Markup(page_css(model)),
-        meta=" · ".join(x for x in (model.municipality, model.school) if x),
+        meta=meta_line(model),
         created=created(model),
     )
+
+
+def meta_line(model: ReportModel) -> str:
+    """The municipality and the school under the title, unless the title or the subtitle
+    already names them."""
+    shown = f"{model.title} {model.subtitle}"
+    return " · ".join(x for x in (model.municipality, model.school) if x and x not in shown)
 
 
 def created(model: ReportModel) -> str:
@@ -82,10 +89,20 @@ def _num_class(table: Table, column: int) -> Markup:
     return Markup(' class="num"') if numeric else Markup("")
 
 
+CHART_SCALE = 1.2
+"""Charts are shown 1.2 times their drawn size (a trend chart about 16 cm wide, its text
+about 9 pt), every chart at the same scale, so that their text has one size."""
+_SIZE = re.compile(r'^<svg ([^>]*?)width="([\d.]+)" height="([\d.]+)"')
+
+
 def _svg(chart: Chart) -> Markup:
     svg = _XML_DECL.sub("", render_svg(chart.spec)).strip()
+    # shown CHART_SCALE times its drawn size (its viewBox keeps the drawing), and scaled down
+    # on a narrow screen (max-width in the CSS)
+    svg = _SIZE.sub(lambda m: f'<svg {m.group(1)}width="{float(m.group(2)) * CHART_SCALE:.0f}" '
+                              f'height="{float(m.group(3)) * CHART_SCALE:.0f}"', svg, count=1)
     # the figure carries the description (role="img"); the drawing itself is hidden from
-    # screen readers, and scales down on a narrow screen
+    # screen readers
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     return Markup(svg)
 

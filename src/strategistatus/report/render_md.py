@@ -11,7 +11,9 @@ from __future__ import annotations
 from strategistatus.text import clean_text, map_strings, md_escape
 
 from . import richtext
+from .charts import TimelineChart, timeline_rows
 from .model import ReportModel, Table
+from .render_html import meta_line
 
 
 class MarkdownRenderer:
@@ -92,6 +94,8 @@ def markdown(model: ReportModel) -> str:
     model = map_strings(model, clean_text)
     lines = [f"_{_esc(model.kicker)}_", "", f"# {_esc(model.title)}", "",
              _esc(model.subtitle, line_start=True), ""]
+    if meta_line(model):
+        lines += [_esc(meta_line(model), line_start=True), ""]
     lines += [inline_md(p, line_start=True) + "\n" for p in model.intro]
     for goal in model.goals:
         lines += [f"## {goal.number}. {_esc(goal.title)}", "",
@@ -104,6 +108,9 @@ def markdown(model: ReportModel) -> str:
         for table in goal.tables:
             lines += table_md(table)
         for chart in goal.charts:
+            if isinstance(chart.spec, TimelineChart):
+                header, rows = timeline_rows(chart.spec)
+                lines += table_md(Table(chart.spec.title, header, rows))
             lines += [inline_md(chart.alt, italic=True), ""]
         if goal.owner:
             lines += [f"_{_esc(goal.owner)}_", ""]

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from strategistatus.errors import InputError, mask_cpr
+from strategistatus.status import evaluate
+from strategistatus.status.dates import measurement_date
 from strategistatus.strategy import load_strategy
 from strategistatus.text import clean_line, clean_text
 from strategistatus.workspace import Workspace
@@ -42,8 +44,11 @@ def renderer(fmt: str) -> Renderer:
 
 
 def round_figures(store: Any, strategy: Any, ws: Workspace, round_name: str | None,
-                  at: dt.date | None, school: str | None) -> tuple[dict[str, Any], dt.date]:
-    """The figures of a closed round (frozen), or computed now at ``at``."""
+                  at: dt.date | None, school: str | None,
+                  municipal: dict[str, dict[str, Any]] | None = None
+                  ) -> tuple[dict[str, Any], dt.date]:
+    """The figures of a closed round (frozen), or computed now at ``at`` (by default the
+    date the data cover: ``status.dates.measurement_date``)."""
     if round_name:
         closed = store.reports.round(round_name)
         if closed is not None:
@@ -53,19 +58,25 @@ def round_figures(store: Any, strategy: Any, ws: Workspace, round_name: str | No
                 return frozen["by_school"][key], closed["measured_at"]
             if school is None:
                 return frozen["municipality"], closed["measured_at"]
-    if at is None:
-        raise InputError("give --at DATE (or the name of a closed round with --round)")
-    return figures_mod.collect(store, strategy, ws.strategy_path, at, school=school), at
+    day = measurement_date(store, at)
+    return figures_mod.collect(store, strategy, ws.strategy_path, day, school=school,
+                               municipal=municipal), day
 
 
-def previous_round(store: Any, round_name: str | None, at: dt.date
+def previous_round(store: Any, round_name: str | None, at: dt.date, school: str | None = None
                    ) -> tuple[str, dict[str, Any]] | None:
+    """The latest closed round before ``at`` (not ``round_name``) and its figures: the
+    municipality's, or the school's (None when that round kept none for the school)."""
     earlier = [r for r in store.reports.rounds() if r["round"] != round_name
                and r["measured_at"] < at]
     if not earlier:
         return None
     last = earlier[-1]["round"]
-    return last, store.reports.round(last)["figures"]["municipality"]
+    frozen = store.reports.round(last)["figures"]
+    if school is None:
+        return last, frozen["municipality"]
+    mine = frozen.get("by_school", {}).get(school)
+    return (last, mine) if mine is not None else None
 
 
 def _public(store: Any, strategy: Any, ws: Workspace, round_name: str | None,
@@ -79,9 +90,7 @@ def _public(store: Any, strategy: Any, ws: Workspace, round_name: str | None,
     if school is not None:
         raise InputError("the public version is the municipality's only; leave out --school")
     closed = store.reports.round(round_name) if round_name else None
-    day = closed["measured_at"] if closed else at
-    if day is None:
-        raise InputError("give --at DATE (or the name of a closed round with --round)")
+    day = closed["measured_at"] if closed else measurement_date(store, at)
     release = PublicRelease(store, strategy, today or dt.date.today())
     figures = public_figures(store, strategy, ws.strategy_path, day, release)
     before = previous_round(store, round_name, day)
@@ -106,13 +115,19 @@ def write_reports(ws: Workspace, out: Path, *, at: dt.date | None, round_name: s
         closed = store.reports.round(round_name) if round_name else None
         narratives = (closed["figures"].get("narratives", {}) if closed
                       else store.reports.current_narratives(round_name) if round_name else {})
+        municipal: dict[str, dict[str, Any]] | None = None  # the same beside every school
         for school in schools:
+            if school is not None and municipal is None and closed is None \
+                    and audience != "public":
+                municipal = figures_mod.headlines(
+                    evaluate(store, strategy, measurement_date(store, at)))
             if audience == "public":
                 figures, previous = _public(store, strategy, ws, round_name, at, school, today)
                 day = dt.date.fromisoformat(figures["at"])
             else:
-                figures, day = round_figures(store, strategy, ws, round_name, at, school)
-                previous = previous_round(store, round_name, day) if school is None else None
+                figures, day = round_figures(store, strategy, ws, round_name, at, school,
+                                             municipal)
+                previous = previous_round(store, round_name, day, school)
             stem = _stem(round_name, day, school, audience)
             for lang in langs:
                 model = build(figures, strategy, lang=lang, audience=audience,
@@ -179,13 +194,14 @@ def close_round(ws: Workspace, round_name: str, at: dt.date, *, schools: bool = 
     with ws.open_store() as store:
         if store.reports.round(round_name) is not None:
             raise InputError(f"the round {round_name!r} is closed already")
-        frozen: dict[str, Any] = {
-            "municipality": figures_mod.collect(store, strategy, ws.strategy_path, at),
-            "by_school": {}}
+        municipality = figures_mod.collect(store, strategy, ws.strategy_path, at)
+        frozen: dict[str, Any] = {"municipality": municipality, "by_school": {}}
         if schools:
+            headlines = figures_mod.headlines(evaluate(store, strategy, at))
             for school_id in _school_ids(store):
                 frozen["by_school"][school_id] = figures_mod.collect(
-                    store, strategy, ws.strategy_path, at, school=school_id)
+                    store, strategy, ws.strategy_path, at, school=school_id,
+                    municipal=headlines)
         frozen["narratives"] = store.reports.current_narratives(round_name)
         store.reports.close_round(round_name, at, frozen, user=getpass.getuser(),
                                   now=now or dt.datetime.now())

@@ -1,7 +1,9 @@
 """Status: every indicator judged against its targets, and each goal's status.
 
-A goal's status is its worst indicator's, unless an owner has set it by hand with a written
-reason; overrides are kept with their history in the database.
+A goal's status is the worst of its *deciding* indicators' (an indicator with
+``decides: false`` in the strategy, or without a target, only informs), unless an owner has
+set it by hand with a written reason for the measurement date (or an earlier one); overrides
+are kept with their history in the database.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from strategistatus.indicators import Context
+from strategistatus.indicators import Context, headline_period
+from strategistatus.indicators.base import REGISTRY
 
-from .rules import ORDER, IndicatorStatus, judge, worst
+from .rules import ORDER, IndicatorStatus, goal_status, judge
 
 __all__ = ["ORDER", "GoalStatus", "IndicatorStatus", "evaluate"]
 
@@ -35,10 +38,19 @@ def evaluate(store: Any, strategy: Any, at: dt.date, *, school: str | None = Non
     overrides = store.current_overrides(at)
     out: list[GoalStatus] = []
     for goal in strategy.goals:
-        judged = [judge(ctx, goal, ind, milestones) for ind in goal.indicators]
-        computed = worst([j.status for j in judged])
+        judged = [judge(ctx, goal, ind, milestones, _headline(ctx, ind))
+                  for ind in goal.indicators]
+        computed = goal_status(judged)
         override = overrides.get(goal.id)
         status = override["status"] if override else computed
         out.append(GoalStatus(goal.id, goal.number, status, computed, judged, override))
     return out
 
+
+
+def _headline(ctx: Context, indicator: Any) -> str | None:
+    """For one school: the label of the municipality's headline period (None otherwise)."""
+    if ctx.school is None or indicator.id not in REGISTRY:
+        return None
+    period = headline_period(ctx, indicator)
+    return period.label if period is not None else None

@@ -20,6 +20,7 @@ from typing import Any
 
 from strategistatus.indicators import Context, Result, compute, default_period
 from strategistatus.indicators.base import REGISTRY
+from strategistatus.indicators.headline import choose_target, judged_in_total, judged_point
 from strategistatus.indicators.periods import period_of
 
 from .forecast import least_squares
@@ -47,34 +48,39 @@ class IndicatorStatus:
     due: dt.date | None = None
     excepted: list[dict[str, Any]] = field(default_factory=list)
     note: str | None = None
+    decides: bool = True  # counts in the goal's status (False: informs only)
+    targets: list[dict[str, Any]] = field(default_factory=list)  # every target, with result
+    phases: list[dict[str, Any]] = field(default_factory=list)  # milestones: the goal's phases
 
 
-def choose_target(indicator: Any, at: dt.date) -> Any:
-    dated = [t for t in indicator.targets if t.deadline is not None]
-    upcoming = [t for t in dated if t.deadline >= at]
-    if upcoming:
-        return upcoming[0]
-    undated = [t for t in indicator.targets if t.deadline is None]
-    if undated:
-        return undated[0]
-    return dated[-1] if dated else None
-
-
-def judge(ctx: Context, goal: Any, indicator: Any, milestones: dict[tuple[str, str], tuple]
-          ) -> IndicatorStatus:
+def judge(ctx: Context, goal: Any, indicator: Any, milestones: dict[tuple[str, str], tuple],
+          headline: str | None = None) -> IndicatorStatus:
+    """The indicator judged at ``ctx.at``. For one school (``ctx.school``), ``headline`` is
+    the municipality's headline period (``indicators.headline_period``): the school is
+    judged on that same period, so its figure sits beside the municipality's."""
     d = REGISTRY[indicator.id]
     target = choose_target(indicator, ctx.at)
     unit = "milestone" if d.measure == "milestone" else ("count" if d.measure == "count" else "percent")
-    status = IndicatorStatus(goal.id, indicator.id, unit, "no_data")
+    status = IndicatorStatus(goal.id, indicator.id, unit, "no_data",
+                             decides=indicator.deciding)
     if target is not None:
         status.target, status.deadline, status.direction = target.value, target.deadline, target.direction
     if d.measure == "milestone":
-        return _milestone(status, ctx.at, milestones.get((goal.id, indicator.milestone or "")))
+        status.phases = phases(goal.id, milestones, ctx.at)
+        done = _milestone(status, ctx.at, milestones.get((goal.id, indicator.milestone or "")))
+        done.targets = [_target_row(t, unit, None, ctx.at, done.status == "met" if
+                                    t.deadline is not None and t.deadline < ctx.at else None)
+                        for t in indicator.targets]
+        return done
     if d.units is None:
         status.note = "computed from strategistatus' own accounts (the web app)"
         return status
     series = _series(ctx, d, indicator)
-    point = judged_point(series, indicator, target, ctx.at)
+    if ctx.school is not None and series.periods:
+        point = next((r for r in series.rows if not r.excepted and r.period == headline
+                      and r.value is not None), None)
+    else:
+        point = judged_point(series, indicator, target, ctx.at)
     if point is None:
         return status
     status.value, status.period, status.running = point.value, point.period, point.running
@@ -83,35 +89,54 @@ def judge(ctx: Context, goal: Any, indicator: Any, milestones: dict[tuple[str, s
                         "numerator": r.numerator, "denominator": r.denominator}
                        for r in series.rows if r.excepted and r.period == point.period]
     status.status = _word(status, target, series, ctx.at)
+    status.targets = target_results(series, indicator, unit, ctx.at)
     return status
 
 
-def judged_in_total(d: Any, indicator: Any) -> bool:
-    """Whether the indicator is judged on one figure at the date rather than per period: a
-    stock without a period (measured at the date) and a count without a target (the total
-    to date)."""
-    return (d.stock and indicator.period is None) or (d.measure == "count"
-                                                      and not indicator.targets)
+def _target_row(target: Any, unit: str, period: str | None, at: dt.date, met: bool | None,
+                result: float | None = None, row: Any = None) -> dict[str, Any]:
+    return {"value": target.value, "deadline": target.deadline, "direction": target.direction,
+            "unit": unit, "period": period, "result": result, "met": met,
+            "numerator": getattr(row, "numerator", None),
+            "denominator": getattr(row, "denominator", None),
+            "passed": target.deadline is not None and target.deadline < at}
+
+
+def target_results(series: Result, indicator: Any, unit: str, at: dt.date
+                   ) -> list[dict[str, Any]]:
+    """Every target of the indicator with its result: for a deadline that has passed, the
+    value of the period holding it (the strategy's "40 % i 2016": the share of 2016);
+    otherwise the result is not yet due (None)."""
+    out: list[dict[str, Any]] = []
+    for target in indicator.targets:
+        period, result, met, row = None, None, None, None
+        if target.deadline is not None and series.periods:
+            period = period_of(default_period(indicator), target.deadline).label
+        if target.deadline is not None and target.deadline < at:
+            rows = [r for r in series.rows if not r.excepted and r.value is not None
+                    and (period is None or r.period == period)]
+            if rows:
+                row = rows[-1]
+                result = float(row.value or 0)
+                met = target.is_met_by(result) if target.value is not None else None
+        out.append(_target_row(target, unit, period, at, met, result, row))
+    return out
+
+
+def phases(goal: str, milestones: dict[tuple[str, str], tuple], at: dt.date
+           ) -> list[dict[str, Any]]:
+    """Every milestone of ``goal`` in planned order: its name, planned and done dates, and
+    whether it was reached by ``at`` (a done date after ``at`` is not yet reached)."""
+    rows = [(name, due, done) for (g, name), (due, done) in milestones.items() if g == goal]
+    rows.sort(key=lambda r: (r[1] or dt.date.max, r[0]))
+    return [{"name": name, "due": due, "done": done if done is not None and done <= at else None,
+             "reached": done is not None and done <= at} for name, due, done in rows]
 
 
 def _series(ctx: Context, d: Any, indicator: Any) -> Result:
     if judged_in_total(d, indicator):
         return compute(ctx, indicator)
     return compute(ctx, indicator, by=(default_period(indicator),))
-
-
-def judged_point(series: Result, indicator: Any, target: Any, at: dt.date) -> Any:
-    """The row of ``series`` an indicator is judged on: the period that holds a passed
-    deadline, otherwise the latest period with data."""
-    rows = [r for r in series.rows if not r.excepted]
-    if not rows:
-        return None
-    if series.periods and target is not None and target.deadline is not None \
-            and target.deadline < at:
-        label = period_of(default_period(indicator), target.deadline).label
-        rows = [r for r in rows if r.period == label] or rows
-    with_data = [r for r in rows if r.value is not None]
-    return with_data[-1] if with_data else None
 
 
 def _word(status: IndicatorStatus, target: Any, series: Result, at: dt.date) -> str:
@@ -151,6 +176,13 @@ def _milestone(status: IndicatorStatus, at: dt.date, row: tuple | None) -> Indic
     else:
         status.status = "on_track" if deadline is None or due <= deadline else "at_risk"
     return status
+
+
+def goal_status(indicators: list[IndicatorStatus]) -> str:
+    """A goal's computed status: the worst of its deciding indicators' (informing ones
+    never pull it down); with no deciding indicator, the worst of all."""
+    deciding = [i.status for i in indicators if i.decides]
+    return worst(deciding if deciding else [i.status for i in indicators])
 
 
 def worst(statuses: list[str]) -> str:

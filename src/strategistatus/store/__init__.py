@@ -227,26 +227,33 @@ class Store:
             "SELECT goal, milestone, due, done FROM main.milestones ORDER BY goal, due").fetchall()]
 
     def set_override(self, goal: str, status: str | None, *, reason: str, user: str,
-                     now: dt.datetime) -> None:
-        """Set (or with ``status`` None, lift) a goal's status by hand; history is kept."""
+                     now: dt.datetime, applies_from: dt.date | None = None) -> None:
+        """Set (or with ``status`` None, lift) a goal's status by hand for the measurement
+        date ``applies_from`` (default: the day it is set); history is kept."""
         with transaction(self.con):
             (new_id,) = self.con.execute("SELECT nextval('override_ids')").fetchone()  # type: ignore[misc]
-            status_sql = "NULL" if status is None else lit(status)
-            self.con.execute(f"INSERT INTO status_overrides VALUES ({int(new_id)}, {lit(goal)}, "
-                             f"{status_sql}, {lit(reason)}, {lit(user)}, "
-                             f"TIMESTAMP {lit(now.isoformat(sep=' '))})")
+            self.con.execute(
+                "INSERT INTO status_overrides (override_id, goal, status, reason, set_by, "
+                "set_at, applies_from) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [int(new_id), goal, status, reason, user, now, applies_from or now.date()])
 
     def overrides(self) -> list[dict[str, Any]]:
-        """Every override ever set, oldest first."""
-        cur = self.con.execute("SELECT * FROM status_overrides ORDER BY override_id")
+        """Every override ever set, oldest first (``applies_from`` filled in for old rows)."""
+        cur = self.con.execute(
+            "SELECT override_id, goal, status, reason, set_by, set_at, "
+            "coalesce(applies_from, CAST(set_at AS DATE)) AS applies_from "
+            "FROM status_overrides ORDER BY override_id")
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def current_overrides(self, at: dt.date) -> dict[str, dict[str, Any]]:
-        """Each goal's override in force at ``at`` (the latest set on or before it)."""
+        """Each goal's override for the measurement date ``at``: the one for the latest date
+        on or before ``at`` (the latest set, among several for that date), whenever it was
+        set; a lifted one (status None) gives the computed status back."""
         current: dict[str, dict[str, Any]] = {}
-        for row in self.overrides():
-            if row["set_at"].date() <= at:
+        rows = sorted(self.overrides(), key=lambda r: (r["applies_from"], r["override_id"]))
+        for row in rows:
+            if row["applies_from"] <= at:
                 current[row["goal"]] = row
         return {g: r for g, r in current.items() if r["status"] is not None}
 

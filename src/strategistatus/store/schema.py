@@ -8,7 +8,7 @@ from strategistatus.sources.registry import DATASETS
 
 from .parsing import SQL_TYPES
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 BATCHES_DDL = """
 CREATE TABLE IF NOT EXISTS import_batches (
@@ -38,9 +38,14 @@ CREATE TABLE IF NOT EXISTS status_overrides (
     status VARCHAR,
     reason VARCHAR NOT NULL,
     set_by VARCHAR NOT NULL,
-    set_at TIMESTAMP NOT NULL
+    set_at TIMESTAMP NOT NULL,
+    applies_from DATE
 )
 """
+# An override is about a measurement date (the round being reported), whenever it was set:
+# it holds for reports at that date and later, until one for a later date replaces it.
+# Databases made before version 5 get the column; their rows apply from the day they were set.
+OVERRIDES_MIGRATION = "ALTER TABLE status_overrides ADD COLUMN IF NOT EXISTS applies_from DATE"
 
 
 # A goal owner's status text for a reporting round; append-only: the latest row of a goal and
@@ -148,7 +153,8 @@ def table_ddl(dataset: Dataset) -> str:
 
 def all_ddl() -> list[str]:
     statements = [META_DDL, BATCHES_DDL, "CREATE SEQUENCE IF NOT EXISTS batch_ids START 1",
-                  OVERRIDES_DDL, "CREATE SEQUENCE IF NOT EXISTS override_ids START 1",
+                  OVERRIDES_DDL, OVERRIDES_MIGRATION,
+                  "CREATE SEQUENCE IF NOT EXISTS override_ids START 1",
                   NARRATIVES_DDL, "CREATE SEQUENCE IF NOT EXISTS narrative_ids START 1",
                   ROUNDS_DDL, REJECTIONS_DDL, *ACCOUNTS_DDL]
     statements += [table_ddl(d) for d in DATASETS.values()]

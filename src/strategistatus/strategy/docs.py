@@ -171,6 +171,10 @@ WORDS: dict[str, dict[Lang, str]] = {
     "school_kinds": {"da": "skoletyper", "en": "school kinds"},
     "all_goals": {"da": "Alle mål", "en": "All goals"},
     "datasets_doc": {"da": "om datasættene", "en": "about the datasets"},
+    "decides": {"da": "Afgør målets status", "en": "Decides the goal's status"},
+    "informs": {"da": "nej, til orientering", "en": "no, for information"},
+    "not_measured": {"da": "Måles ikke (målejeren vurderer)",
+                     "en": "Not measured (the goal's owner judges)"},
 }
 
 
@@ -225,6 +229,9 @@ def _goal_page(strategy: Strategy, goal: Goal) -> str:
         lines += ["", f"## {WORDS['section'][lang]}", ""]
         lines.append(f"**{WORDS['goal'][lang]} {goal.number}:** {_text(goal.title, lang)}")
         lines += ["", f"**{WORDS['owner'][lang]}:** {_md(goal.owner or WORDS['no_owner'][lang])}"]
+        if goal.not_measured:
+            parts = ", ".join(_text(part, lang) for part in goal.not_measured)
+            lines += ["", f"**{WORDS['not_measured'][lang]}:** {parts}"]
         if not goal.indicators:
             lines += ["", WORDS["no_indicators"][lang]]
         for indicator in goal.indicators:
@@ -245,6 +252,7 @@ def _indicator(indicator: Indicator, lang: Lang) -> list[str]:
     ]
     if indicator.owner:
         lines.append(f"- **{w['indicator_owner']}:** {_md(indicator.owner)}")
+    lines.append(f"- **{w['decides']}:** {w['yes'] if indicator.deciding else w['informs']}")
     lines.append(f"- **{w['uses']}** ([{w['datasets_doc']}](../datasets.md)):")
     for dataset, columns in indicator.uses.items():
         lines.append(f"  - {_uses(dataset, columns, lang)}")

@@ -73,6 +73,18 @@ class Indicator(StrategyModel):
         description="Responsible role or unit (never a person's CPR number); the goal's "
         "owner when left out",
     )
+    decides: bool | None = Field(
+        default=None,
+        description="Whether the indicator decides its goal's status (true) or only informs "
+        "(false: shown with its figures and target, never pulling the goal's status down, "
+        "e.g. housekeeping counts such as devices still to collect). Left out: it decides "
+        "when it has a target.",
+    )
+
+    @property
+    def deciding(self) -> bool:
+        """Whether the indicator's verdict counts in its goal's status."""
+        return bool(self.targets) if self.decides is None else self.decides
 
     @property
     def datasets(self) -> list[str]:

@@ -44,6 +44,11 @@ class Goal(StrategyModel):
     indicators: list[Indicator] = Field(
         default_factory=list, description="The indicators measuring the goal; at least one"
     )
+    not_measured: list[Text] = Field(
+        default_factory=list,
+        description="What the goal names that no imported data measures (e.g. test results): "
+        "the report says that the goal's owner judges it",
+    )
 
 
 class Strategy(StrategyModel):

@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from strategistatus.errors import mask_cpr
+from strategistatus.status.dates import measurement_date
 from strategistatus.strategy import load_strategy
 from strategistatus.workspace import Workspace
 
@@ -70,6 +71,16 @@ class State:
     _sessions: dict[str, tuple[dt.datetime, Any]] = field(default_factory=dict)
     _pending_audit: list[tuple] = field(default_factory=list)
     _audit_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def day(self, at: dt.date | None) -> dt.date:
+        """The date asked for, else the measurement date: the date the data cover
+        (``status.dates.measurement_date``), kept until the data change. Needs the database
+        the first time (NotCached on the event loop)."""
+        if at is not None:
+            return at
+        today = self.clock().date()
+        return self.memo(("measurement date", today),
+                         lambda: measurement_date(self.store, None, today))
 
     def data_changed(self) -> None:
         """Forget computed pages after the app itself changed the data."""
@@ -274,9 +285,6 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
                 raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
         return who
 
-    def at_of(at: dt.date | None) -> dt.date:
-        return check_day(at or state.clock().date())
-
     def signed_in(who: Principal = Depends(csrf)) -> Principal:  # noqa: B008
         who.require_role("admin", "central", "leader")
         return who
@@ -327,19 +335,27 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
              responses=m.documented(m.Overview))
     async def api_overview(at: Day | None = None, lang: str = "da",
                            who: Principal = Depends(principal)) -> Response:  # noqa: B008
-        day, lang = at_of(at), _lang(lang)
-        return await at_once(lambda: _cached_json(
-            state, ("overview", who.signed_in, day, lang),
-            lambda: contexts.overview(state, who, day, lang)))
+        lang, at = _lang(lang), check_day(at) if at else None
+
+        def answer() -> Response:
+            day = state.day(at)
+            return _cached_json(state, ("overview", who.signed_in, day, lang),
+                                lambda: contexts.overview(state, who, day, lang))
+
+        return await at_once(answer)
 
     @app.get("/api/v1/goals/{goal_id}", tags=["pages"], response_model=None,
              responses=m.documented(m.GoalPage, 404))
     async def api_goal(goal_id: str, at: Day | None = None, lang: str = "da",
                        who: Principal = Depends(principal)) -> Response:  # noqa: B008
-        day, lang = at_of(at), _lang(lang)
-        return await at_once(lambda: _cached_json(
-            state, ("goal", goal_id, who.view, day, lang),
-            lambda: contexts.goal(state, who, goal_id, day, lang)))
+        lang, at = _lang(lang), check_day(at) if at else None
+
+        def answer() -> Response:
+            day = state.day(at)
+            return _cached_json(state, ("goal", goal_id, who.view, day, lang),
+                                lambda: contexts.goal(state, who, goal_id, day, lang))
+
+        return await at_once(answer)
 
     @app.get("/api/v1/schools", tags=["pages"], response_model=None,
              responses=m.documented(m.SchoolList))
@@ -352,10 +368,14 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
              responses=m.documented(m.SchoolPage, 404))
     async def api_school(school_id: str, at: Day | None = None, lang: str = "da",
                          who: Principal = Depends(school_viewer)) -> Response:  # noqa: B008
-        day, lang = at_of(at), _lang(lang)
-        answer = await at_once(lambda: _cached_json(
-            state, ("school", school_id, day, lang),
-            lambda: contexts.school(state, who, school_id, day, lang)))
+        lang, at = _lang(lang), check_day(at) if at else None
+
+        def compute() -> Response:
+            day = state.day(at)
+            return _cached_json(state, ("school", school_id, day, lang),
+                                lambda: contexts.school(state, who, school_id, day, lang))
+
+        answer = await at_once(compute)
         await viewed(who, f"api:{school_id}", school_id)
         return answer
 
@@ -365,8 +385,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     async def home(request: Request, at: str | None = None, lang: str | None = None,
                    who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         lang = request_lang(request)
-        day = page_day(at, state.clock().date(), lang)
-        ctx = await at_once(lambda: contexts.overview(state, who, day, lang))
+        asked = page_day(at, lang)
+        ctx = await at_once(lambda: contexts.overview(state, who, state.day(asked), lang))
         return page(request, "overview.html", ctx, who)
 
     @app.get("/goals/{goal_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -374,8 +394,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
                         lang: str | None = None,
                         who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         lang = request_lang(request)
-        day = page_day(at, state.clock().date(), lang)
-        ctx = await at_once(lambda: contexts.goal(state, who, goal_id, day, lang))
+        asked = page_day(at, lang)
+        ctx = await at_once(lambda: contexts.goal(state, who, goal_id, state.day(asked), lang))
         return page(request, "goal.html", ctx, who)
 
     @app.get("/schools/{school_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -383,8 +403,9 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
                           lang: str | None = None,
                           who: Principal = Depends(principal)) -> HTMLResponse:  # noqa: B008
         lang = request_lang(request)
-        day = page_day(at, state.clock().date(), lang)
-        ctx = await at_once(lambda: contexts.school(state, who, school_id, day, lang))
+        asked = page_day(at, lang)
+        ctx = await at_once(lambda: contexts.school(state, who, school_id, state.day(asked),
+                                                    lang))
         await viewed(who, f"page:{school_id}", school_id)
         return page(request, "school.html", ctx, who)
 

@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from strategistatus.dates import parse_date
 from strategistatus.errors import InputError
+from strategistatus.formatting import short_date
 from strategistatus.i18n import _, language
 
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
@@ -42,16 +43,17 @@ Day = Annotated[dt.date, BeforeValidator(_typed_day)]
 """A date field or query parameter (``?at=``, the report form's ``at``)."""
 
 
-def page_day(at: str | None, today: dt.date, lang: str) -> dt.date:
-    """A page's ``?at=`` (``today`` when absent); a wrong date is an error page (422) in the
-    page's language that says what to write, never the framework's JSON."""
+def page_day(at: str | None, lang: str) -> dt.date | None:
+    """A page's ``?at=`` (None when absent: then the measurement date rules); a wrong date
+    is an error page (422) in the page's language that says what to write, never the
+    framework's JSON."""
     with language(lang):
-        return _page_day(at, today)
+        return _page_day(at)
 
 
-def _page_day(at: str | None, today: dt.date) -> dt.date:
+def _page_day(at: str | None) -> dt.date | None:
     if not at:
-        return today
+        return None
     try:
         day = parse_date(at, field="at")
     except InputError as exc:
@@ -59,7 +61,7 @@ def _page_day(at: str | None, today: dt.date) -> dt.date:
     if not EARLIEST <= day <= LATEST:
         raise HTTPException(status_code=422, detail=_(
             "at: figures can be computed at a date from {first} to {last}.",
-            first=EARLIEST.strftime("%d.%m.%Y"), last=LATEST.strftime("%d.%m.%Y")))
+            first=short_date(EARLIEST), last=short_date(LATEST)))
     return day
 
 

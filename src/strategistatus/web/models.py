@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # a Literal of the registry's names is made at run time; mypy
 else:
     DatasetName = Literal[tuple(DATASETS)]
 
-At = Annotated[dt.date, Field(description="The date measured at (YYYY-MM-DD)")]
+At = Annotated[dt.date, Field(description="The date measured at (YYYY-MM-DD): the date asked "
+                               "for (?at=), else the date the imported data cover")]
 LangOf = Annotated[Lang, Field(description="The language of titles and labels")]
 SchoolId = Annotated[str, Field(description="The school's id (skolenummer)")]
 Numerator = Annotated[int | None, Field(
@@ -70,27 +71,68 @@ class SessionEnded(ApiModel):
 
 # -- indicators and goals -----------------------------------------------------------------
 
+class Target(ApiModel):
+    """One of the indicator's targets in the strategy, with its result."""
+
+    value: float | None = Field(description="The value to reach (a percentage or a count); "
+                                "null for a milestone's deadline")
+    deadline: dt.date | None = Field(description="By when; null for a target without deadline")
+    direction: Literal["at_least", "at_most"] = Field(
+        "at_least", description="at_least: reach the value or more; at_most: stay at or below")
+    unit: Unit = Field("percent", description="The indicator's unit")
+    period: str | None = Field(None, description="The period holding the deadline (e.g. 2016 "
+                               "for 31 December 2016); null without deadline")
+    result: float | None = Field(None, description="The value in that period once the deadline "
+                                 "has passed; null when not yet due, without data or hidden")
+    met: bool | None = Field(None, description="Whether the result meets the target; null when "
+                             "not yet due or without data")
+    passed: bool = Field(False, description="True when the deadline is before the date")
+    suppressed: bool = Field(False, description="True when the result is hidden from the "
+                             "public (it concerns 1 to 4 persons)")
+
+
+class Phase(ApiModel):
+    """A milestone (phase) of a goal: planned and done dates."""
+
+    name: str = Field(description="The milestone's name, as in the milestones data")
+    due: dt.date | None = Field(description="The planned date, if any")
+    done: dt.date | None = Field(description="The day it was done, if by the date")
+    reached: bool = Field(description="True when done on or before the date")
+
+
 class IndicatorRow(ApiModel):
     """One indicator, measured at the date asked for and judged against its target."""
 
     id: str = Field(description="The indicator's id in the strategy file, e.g. staff_devices")
     title: str = Field(description="The indicator's name in the language asked for")
     status: Status = Field(description="met, on_track, at_risk, not_met, in_progress, "
-                           "informational (no target) or no_data")
-    mark: Mark = Field(description="The status as one sign, e.g. ✔ for met")
-    status_label: str = Field(description="The status as shown, e.g. 'Opfyldt' / 'Met'")
+                           "informational (no target) or no_data: the indicator judged "
+                           "against its target, as the command line's status and the report")
+    decides: bool = Field(True, description="Whether the indicator decides its goal's status; "
+                          "false: it only informs (shown 'Til orientering')")
+    mark: Mark = Field(description="The status as shown, as one sign, e.g. ✔ for met; 'i' "
+                       "for an indicator that only informs")
+    status_label: str = Field(description="The status as shown, e.g. 'Opfyldt' / 'Met'; "
+                              "'Til orientering' / 'For information' for one that only informs")
     value: float | None = Field(description="The value: a percentage or a count (see unit); "
                                 "null without data or when hidden")
     shown: str | None = Field(description="The value as shown, e.g. '91,8 %' or '1.761'")
     unit: Unit = Field(description="percent, count or milestone (a dated step, no value)")
-    period: str | None = Field(description="The period measured: a school year (2016/17), a "
-                               "year (2017) or a month (2017-12); null when measured at the date")
+    period: str | None = Field(description="The period measured (the headline period): a "
+                               "school year (2016/17), a year (2017) or a month (2017-12); null "
+                               "when measured at the date")
+    running: bool = Field(False, description="True when the period is not over at the date (its "
+                          "figures run to the date)")
     numerator: Numerator
     denominator: Denominator
     target: float | None = Field(description="The target judged against; null without target")
     deadline: dt.date | None = Field(description="The target's deadline, if any")
     done: dt.date | None = Field(description="Of a milestone: the day it was reached, if it was")
     suppressed: Suppressed
+    targets: list[Target] = Field(default_factory=list, description="Every target of the "
+                                  "indicator in the strategy's order, each with its result")
+    phases: list[Phase] = Field(default_factory=list, description="Of a milestone: every "
+                                "milestone (phase) of its goal in planned order; else empty")
 
 
 class TrendPoint(ApiModel):
@@ -102,13 +144,6 @@ class TrendPoint(ApiModel):
     numerator: Numerator
     denominator: Denominator
     suppressed: Suppressed
-
-
-class Target(ApiModel):
-    """One of the indicator's targets in the strategy."""
-
-    value: float = Field(description="The value to reach (a percentage or a count)")
-    deadline: dt.date | None = Field(description="By when; null for a target without deadline")
 
 
 class SchoolFigure(ApiModel):
@@ -138,14 +173,14 @@ class OverviewIndicator(IndicatorRow):
 
     trend: list[TrendPoint] = Field(description="The value per school year, oldest first; "
                                     "empty when not measured per school year")
-    targets: list[Target] = Field(description="Every target with a value, in the strategy's order")
 
 
 class GoalIndicator(OverviewIndicator):
     """An indicator on a goal's page: the overview's, with its figures per school and grade."""
 
     per_school: list[SchoolFigure] = Field(description="The value per school the caller may "
-                                           "see; empty for the public and when not per school")
+                                           "see, in the headline period (as each school's own "
+                                           "page); empty for the public and when not per school")
     per_grade: list[GradeFigure] = Field(description="The value per grade; empty when not "
                                          "per grade")
 

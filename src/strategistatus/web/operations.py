@@ -258,8 +258,11 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         return RedirectResponse("/narratives?" + urlencode({"round": round}), status_code=303)
 
     # -- reports ------------------------------------------------------------------------------
-    def generate(who: Principal, at: dt.date, round_name: str | None, fmt: str, lang: str) -> str:
-        check_day(at, ("body", "at"))
+    def generate(who: Principal, at: dt.date | None, round_name: str | None, fmt: str,
+                 lang: str) -> str:
+        """Write the report at ``at`` (the caller holds the database); without a date, at the
+        measurement date, as the pages (a closed round's own date rules over both)."""
+        at = check_day(at, ("body", "at")) if at is not None else state.day(None)
         if fmt not in reports.FORMATS or lang not in ("da", "en"):
             raise HTTPException(status_code=422, detail="format: md, html, docx or pdf; lang: da or en")
         paths = reports.write_reports(state.ws, out, at=at, round_name=round_name or None,
@@ -269,7 +272,7 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
 
     @app.post("/api/v1/reports", tags=["reports"], response_model=None,
               responses=m.documented(m.ReportMade, 401, 403))
-    def api_report(at: Annotated[Day, Form()], round: Annotated[Round, Form()] = "", format: Format = Form("pdf"),  # noqa: A002, B008
+    def api_report(at: Annotated[Day | None, Form()] = None, round: Annotated[Round, Form()] = "", format: Format = Form("pdf"),  # noqa: A002, B008
                    lang: Lang = Form("da"), who: Principal = Depends(staff_writing)) -> dict[str, str]:  # noqa: B008
         with db():
             name = generate(who, at, round, format, lang)
@@ -278,9 +281,10 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
     @app.get("/reports", response_class=HTMLResponse, include_in_schema=False)
     def reports_page(request: Request, who: Principal = Depends(staff_reading)) -> HTMLResponse:  # noqa: B008
         files = sorted(p.name for p in out.glob("*") if _REPORT_NAME.match(p.name)) if out.exists() else []
+        with db():
+            day = state.day(None)  # the form's date: the measurement date, as every page
         return templates.TemplateResponse(request, "reports.html", {
-            "page": {"files": files, "at": state.clock().date().isoformat()},
-            "who": who})
+            "page": {"files": files, "at": day.isoformat()}, "who": who})
 
     @app.post("/reports", include_in_schema=False)
     def reports_post(at: Annotated[Day, Form()], round: Annotated[Round, Form()] = "", format: str = Form("pdf"),  # noqa: A002, B008

@@ -1,7 +1,8 @@
-"""How the pages write figures: Danish or English numbers, dates, trend lines and charts.
+"""How the pages write figures: numbers, shares, dates, months and periods through the one
+formatting module (``strategistatus.formatting``), and the trend lines and charts.
 
 Registered as Jinja filters on the app's templates (``install``). The API gives the raw
-numbers; these only write them for people.
+numbers; these only write them for people, exactly as the report and the command line do.
 """
 
 from __future__ import annotations
@@ -12,44 +13,86 @@ from typing import Any
 
 from markupsafe import Markup
 
+from strategistatus import formatting as fmt
 from strategistatus.report.charts import TargetLine, TrendChart, TrendPoint, render_svg
-from strategistatus.report.words import date, number, percent
+
+from .words import WORDS
 
 SPARK_W, SPARK_H = 96, 24
+HIDDEN = "<5"
+"""What the public reads where a figure about 1 to 4 persons is hidden."""
 
 
 def figure(value: float | None, unit: str, lang: str, suppressed: bool = False) -> str:
-    """A value as a person reads it: 4.492, 96,8 %; "<5" when hidden, "–" when none."""
+    """A measured value in its unit: 4.492, 96,8 %; "<5" when hidden, "–" when none."""
     if suppressed:
-        return "<5"
-    if value is None:
-        return "–"
-    return number(value, lang) if unit == "count" else percent(value, lang)
+        return HIDDEN
+    return fmt.value(value, unit, lang)
 
 
 def count(value: int | None, lang: str, suppressed: bool = False) -> str:
-    return "<5" if suppressed else number(value, lang) if value is not None else ""
+    """A count (a numerator, a denominator, a number of devices): 4.492; "<5" when hidden."""
+    return HIDDEN if suppressed else fmt.count(value, lang)
 
 
 def decimal(value: float | None, lang: str) -> str:
-    """A measured value with one decimal: 61,5 / 61.5."""
-    return "–" if value is None else number(value, lang, 1)
+    """A measured value with one decimal (a test score): 61,5 / 61.5."""
+    return fmt.number(value, lang, 1)
 
 
 def kroner(value: float | None, lang: str) -> str:
-    return "–" if value is None else number(value, lang)
+    """An amount in whole kroner: 10.000 / 10,000."""
+    return fmt.number(value, lang)
 
 
-def day(value: str | dt.date | None, lang: str) -> str:
-    """A date: 31.01.2018 in Danish, 31 Jan 2018 in English (short, for tables)."""
-    if value is None:
-        return "–"
-    d = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return f"{d:%d.%m.%Y}" if lang == "da" else f"{d.day} {d:%b %Y}"
+def shown_status(row: dict[str, Any]) -> str:
+    """The status a row is shown with: an informing indicator's (``decides`` false) is
+    "informational" (til orientering) unless it has no data; a deciding one its own."""
+    if row.get("decides", True) or row["status"] == "no_data":
+        return str(row["status"])
+    return "informational"
 
 
-def long_day(value: str | dt.date | None, lang: str) -> str:
-    return date(value, lang)
+def short_date(value: str | dt.date | None, lang: str) -> str:
+    """A date where room is short (tables): 31.01.2018 / 31 Jan 2018."""
+    return fmt.short_date(value, lang)
+
+
+def long_date(value: str | dt.date | None, lang: str) -> str:
+    """A date in a sentence: 31. januar 2018 / 31 January 2018."""
+    return fmt.date(value, lang)
+
+
+def period(label: str | None, lang: str, running: bool = False,
+           end: str | dt.date | None = None) -> str:
+    """A period as read: 2016/17, 2017, december 2017; a running one says where it is cut."""
+    return fmt.period(label, lang, running=running, end=end)
+
+
+def in_period(label: str | None, lang: str, running: bool = False,
+              end: str | dt.date | None = None) -> str:
+    """A figure's period with its preposition: "i 2017", "i skoleåret 2017/18 (til
+    31.01.2018)" / "in 2017", "in the school year 2017/18 (to 31 Jan 2018)"."""
+    text = fmt.in_period(label, lang)
+    if label is not None and running and end is not None:
+        text += fmt.period(label, lang, running=True, end=end)[len(fmt.period(label, lang)):]
+    return text
+
+
+def target(t: dict[str, Any], lang: str) -> str:
+    """A target's value as the strategy gives it: "80 %", "højst 0" / "at most 0"."""
+    text = fmt.target_value(t["value"], t.get("unit") or "percent", lang)
+    if t.get("direction") == "at_most":
+        text = WORDS[lang]["at_most"].format(target=text)
+    return text
+
+
+def _target_label(t: dict[str, Any], unit: str, lang: str) -> str:
+    """A target line's label on a chart, as the report writes it: "40 % i 2016"."""
+    text = fmt.target_value(t["value"], unit, lang)
+    if not t.get("deadline"):
+        return text
+    return f"{text} {fmt.in_period(str(t['deadline'])[:4], lang)}"
 
 
 def sparkline(trend: list[dict[str, Any]], unit: str, lang: str) -> Markup:
@@ -64,7 +107,7 @@ def sparkline(trend: list[dict[str, Any]], unit: str, lang: str) -> Markup:
     xy = [(2 + n * step, SPARK_H - 2 - (v - low) / (high - low or 1) * (SPARK_H - 4))
           for n, v in enumerate(values)]
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
-    label = "; ".join(f"{period}: {figure(v, unit, lang)}" for period, v in points)
+    label = "; ".join(f"{fmt.period(p, lang)}: {figure(v, unit, lang)}" for p, v in points)
     last_x, last_y = xy[-1]
     return Markup(
         f'<svg class="spark" width="{SPARK_W}" height="{SPARK_H}" viewBox="0 0 {SPARK_W} '
@@ -80,14 +123,18 @@ def trend_chart(row: dict[str, Any], lang: str) -> Markup:
     if not trend or row.get("unit") not in ("percent", "count"):
         return Markup("")
     points = [TrendPoint(p["period"], p["value"], bool(p.get("running"))) for p in trend]
-    word = "i" if lang == "da" else "in"
-    targets = [TargetLine(t["value"], f"{figure(t['value'], row['unit'], lang)}"
-                          + (f" {word} {t['deadline'][:4]}" if t["deadline"] else ""))
-               for t in row.get("targets", [])] if row["unit"] == "percent" else []
+    targets = [TargetLine(t["value"], _target_label(t, row["unit"], lang))
+               for t in row.get("targets", [])
+               if t.get("value") is not None] if row["unit"] == "percent" else []
     chart = TrendChart(row["title"], row["unit"], points, targets, lang)  # type: ignore[arg-type]
     return Markup(render_svg(chart))
 
 
 def install(env: Any) -> None:
-    env.filters.update(figure=figure, count=count, decimal=decimal, kroner=kroner, day=day, long_day=long_day,
-                       sparkline=sparkline, trend_chart=trend_chart)
+    """The filters the templates write figures with."""
+    env.filters.update(
+        figure=figure, count=count, decimal=decimal, kroner=kroner, day=short_date,
+        short_date=short_date, long_day=long_date, in_period=in_period, long_date=long_date, period=period,
+        month=fmt.month, percent=fmt.percent, number=fmt.number, points=fmt.points,
+        target_value=fmt.target_value, date_time=fmt.date_time, target=target, shown_status=shown_status,
+        sparkline=sparkline, trend_chart=trend_chart)

@@ -20,11 +20,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from strategistatus.errors import InputError
+from strategistatus.formatting import date_time
 from strategistatus.store.names import name_key
 
 from .inputs import Text
 from .language import request_lang
-from .present import day
 from .principal import Principal
 from .security import generate_password, hash_password
 from .words import WORDS
@@ -102,7 +102,7 @@ def _role_names(lang: str) -> dict[str, str]:
 
 def _time(when: dt.datetime | None, lang: str) -> str:
     """31.01.2018 14:05 in Danish, 31 Jan 2018 14:05 in English."""
-    return f"{day(when.date(), lang)} {when:%H:%M}" if when is not None else WORDS[lang]["u_never"]
+    return date_time(when, lang) if when is not None else WORDS[lang]["u_never"]
 
 
 def _problems(exc: ValidationError) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from strategistatus.strategy.findings import Issue
 from strategistatus.strategy.model import Strategy
 
 from . import (
+    code,
     datasets,
     dates,
     duplicates,
@@ -37,6 +38,7 @@ CHECKS: tuple[Check, ...] = (
     target_order.check,
     exceptions.check,
     owners.check,
+    code.check,
 )
 
 
