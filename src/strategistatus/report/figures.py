@@ -51,10 +51,12 @@ def collect(store: Any, strategy: Any, strategy_path: Any, at: dt.date, *,
             municipal: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Every figure of the report at ``at`` (for one school when ``school`` is given; then
     ``municipal`` is the municipality's headline per indicator, computed when not given)."""
-    goals = evaluate(store, strategy, at, school=school)
-    ctx = Context(store.table, at, school)
     if school is not None and municipal is None:
         municipal = headlines(evaluate(store, strategy, at))
+    periods = ({k: v.get("period") for k, v in municipal.items()} if school is not None
+               and municipal else None)  # the school judged on the municipality's periods
+    goals = evaluate(store, strategy, at, school=school, headlines=periods)
+    ctx = Context(store.table, at, school)
     overview = store.dataset_overview()
     return _plain({
         "at": at,

@@ -30,15 +30,18 @@ class GoalStatus:
     override: dict[str, Any] | None = None
 
 
-def evaluate(store: Any, strategy: Any, at: dt.date, *, school: str | None = None
-             ) -> list[GoalStatus]:
-    """Every goal and indicator of the strategy judged at ``at``."""
+def evaluate(store: Any, strategy: Any, at: dt.date, *, school: str | None = None,
+             headlines: dict[str, str | None] | None = None) -> list[GoalStatus]:
+    """Every goal and indicator of the strategy judged at ``at``. For one school the
+    indicators are judged on the municipality's headline periods: ``headlines`` (indicator
+    id -> period label, from the municipality's own evaluation) when given, else computed."""
     ctx = Context(store.table, at, school)
     milestones = {(g, m): (due, done) for g, m, due, done in store.milestones()}
     overrides = store.current_overrides(at)
     out: list[GoalStatus] = []
     for goal in strategy.goals:
-        judged = [judge(ctx, goal, ind, milestones, _headline(ctx, ind))
+        judged = [judge(ctx, goal, ind, milestones,
+                        headlines.get(ind.id) if headlines is not None else _headline(ctx, ind))
                   for ind in goal.indicators]
         computed = goal_status(judged)
         override = overrides.get(goal.id)
