@@ -258,3 +258,13 @@ def test_the_demo_tells_the_seeds_story(demo: Workspace) -> None:
         (40, "2016", share.targets[0]["result"] >= 40), (80, "2017", False)]
     assert share.targets[0]["result"] is not None
     assert strategy.goal("5").not_measured[0].da == "testresultater"
+
+
+@pytest.mark.parametrize("name,lang,shown", [
+    ("januar 2018", "en", "January 2018"), ("januar 2018", "da", "januar 2018"),
+    ("December 2017", "da", "december 2017"), ("Marts 2019", "en", "March 2019"),
+    ("Forår 2018", "en", "Forår 2018"), ("januar", "en", "januar"), (None, "en", None),
+])
+def test_a_round_named_by_its_month_reads_in_the_reports_language(name: str | None, lang: str,
+                                                                  shown: str | None) -> None:
+    assert formatting.round_name(name, lang) == shown

@@ -169,3 +169,24 @@ def in_period(label: str | None, lang: str | None = None) -> str:
     if "/" in label:
         return f"i skoleåret {label}" if da else f"in the school year {label}"
     return f"{'i' if da else 'in'} {period(label, lang)}"
+
+
+_DANISH_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+                  "september", "oktober", "november", "december")
+
+
+def round_name(name: str | None, lang: str | None = None) -> str | None:
+    """A round's name as read: a name that is a month and a year in Danish or English
+    ("januar 2018", "January 2018") is written in the reader's language (January 2018 /
+    januar 2018); any other name is shown as it was given."""
+    if name is None:
+        return None
+    parts = name.strip().split()
+    if len(parts) == 2 and parts[1].isdigit() and len(parts[1]) == 4:
+        english = [format_date(dt.date(2000, m, 1), format="LLLL", locale="en_US").lower()
+                   for m in range(1, 13)]
+        word = parts[0].lower()
+        for names in (_DANISH_MONTHS, english):
+            if word in names:
+                return month(dt.date(int(parts[1]), names.index(word) + 1, 1), lang)
+    return name

@@ -39,7 +39,7 @@ def build(figures: dict[str, Any], strategy: Any, *, lang: Lang = "da",
     municipality = official_name(strategy.municipality, lang)
     who = " · ".join(x for x in (municipality, strategy.department) if x)
     school = figures.get("school_name") or figures.get("school")
-    subtitle = " · ".join(x for x in (school, who, round_name,
+    subtitle = " · ".join(x for x in (school, who, fmt.round_name(round_name, lang),
                                       w["measured"].format(date=fmt.date(at, lang))) if x)
     model = ReportModel(lang, audience, w["school_kicker"] if school else w["kicker"],
                         w["title"], subtitle, municipality, at, school=school, data_date=data_date,
