@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypedDict
 
-from strategistatus import formatting
 from strategistatus.indicators.periods import PeriodKind, period_of
 from strategistatus.text import md_escape
 
@@ -270,19 +269,3 @@ def grades(values: tuple[int, ...] | list[int], lang: str) -> str:
         return TEXT[lang]["grade"].format(a=values[0])
     return TEXT[lang]["grades"].format(a=values[0], b=values[-1])
 
-
-# -- the earlier helpers, kept for the callers outside the report: formatting's functions --
-
-def number(value: float | int | None, lang: str, decimals: int = 0) -> str:
-    """A number (``formatting.number``): 4.492 / 4,492."""
-    return formatting.number(value, lang, decimals)
-
-
-def percent(value: float | None, lang: str) -> str:
-    """A measured share (``formatting.percent``): 95,0 % / 95.0%."""
-    return formatting.percent(value, lang)
-
-
-def date(day: dt.date | str | None, lang: str) -> str:
-    """A date (``formatting.date``): 31. januar 2018 / 31 January 2018."""
-    return formatting.date(day, lang)

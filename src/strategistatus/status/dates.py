@@ -45,11 +45,20 @@ def data_date(store: Any, today: dt.date | None = None) -> dt.date | None:
     """The latest day the imported event data cover, not after ``today``; None without data.
 
     Dates after today (a typing error, or a planned date in an event column) do not move it
-    past today.
+    past today. Kept on the store until its data change (``Store.data_version``), so a
+    report for every school asks the database once.
     """
+    today = today or dt.date.today()
+    key = (store.data_version(), today)
+    known: dict[tuple, dt.date | None] = store.__dict__.setdefault("_data_dates", {})
+    if key not in known:
+        known[key] = _latest_event(store, today)
+    return known[key]
+
+
+def _latest_event(store: Any, today: dt.date) -> dt.date | None:
     import ibis
 
-    today = today or dt.date.today()
     parts = []
     for dataset, columns in EVENT_DATES.items():
         table = store.table(dataset)
