@@ -22,7 +22,7 @@ demo: install
 examples: install
 	$(BIN)/python examples/run_demo.py examples-ws
 
-## system-packages: what the tests need from Debian (poppler, Pango, fonts, Chromium) and npm
+## system-packages: what the tests need from Debian (poppler, Pango, fonts, Chromium, PostgreSQL) and npm
 system-packages:
 	scripts/install-test-system-packages
 

@@ -46,7 +46,9 @@ def pseudonym(ws: Workspace, identity: str) -> str:
 
 
 def rows(ws: Workspace, sql: str) -> list[tuple]:
-    with ws.open_store() as store:
+    """The rows of ``sql`` on a reader; a statement that is not a SELECT runs on the writer."""
+    reading = sql.lstrip().upper().startswith(("SELECT", "WITH", "DESCRIBE", "SHOW"))
+    with ws.open_store(read_only=reading) as store:
         return store.con.execute(sql).fetchall()
 
 

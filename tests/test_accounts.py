@@ -217,7 +217,7 @@ def test_a_disabled_user_cannot_sign_in_and_their_sessions_end(store, service):
 def test_a_session_of_a_user_disabled_behind_its_back_is_refused(store, service):
     token, _ = service.sign_in("Anna", PASSWORD, IP, NOW)
     user_id = store.accounts.user("Anna")["user_id"]
-    store.con.execute(f"UPDATE users SET disabled = true WHERE user_id = {user_id}")
+    store.accounts.con.execute("UPDATE users SET disabled = 1 WHERE user_id = ?", [user_id])
     assert service.current(token, NOW + MINUTE) is None
     assert store.accounts.session(token_hash(token)) is None
 
@@ -312,23 +312,41 @@ def test_no_password_or_token_reaches_the_database_file(ws):
         service.sign_in("Anna", "a-wrong-password-typed", IP, NOW)
         token, _ = service.sign_in("Anna", PASSWORD, IP, NOW + MINUTE)
         assert service.current(token, NOW + 2 * MINUTE) is not None
-        store.con.execute("CHECKPOINT")
-    data = b"".join(p.read_bytes() for p in ws.root.glob(ws.database_path.name + "*"))
+    files = [*ws.root.glob("accounts.sqlite3*"), *ws.root.glob(ws.database_path.name + ".d/*")]
+    data = b"".join(p.read_bytes() for p in files if p.is_file())
     assert token_hash(token).encode() in data  # the file is readable as bytes: the scan works
     for secret in (PASSWORD, "a-wrong-password-typed", token):
         assert secret.encode() not in data
         assert secret.encode("utf-16-le") not in data
 
 
-def test_an_older_database_gets_the_account_tables(ws):
+def test_the_accounts_of_a_version_5_database_move_to_their_own_file(ws):
+    """Version 6 moved users, sessions and the audit log out of the database file: a
+    database made before keeps its accounts (the one that could sign in still can)."""
+    from strategistatus.store import schema
+
     with ws.open_store() as store:
-        for table in ("users", "sessions", "sign_in_failures", "audit_log"):
-            store.con.execute(f"DROP TABLE {table}")
-        store.con.execute("DROP SEQUENCE user_ids")
-        store.con.execute("DROP SEQUENCE audit_ids")
-        store.con.execute("UPDATE store_meta SET value = '3' WHERE key = 'schema_version'")
+        store.con.unregister("users")  # the accounts file's, as the indicators see them
+        store.con.unregister("audit_log")
+        for statement in schema.ACCOUNTS_V4_DDL:
+            store.con.execute(statement)
+        store.con.execute("INSERT INTO users VALUES (7, 'Bo', 'leader', '280001', ?, false, "
+                          "?, NULL, NULL)", [hash_password(PASSWORD), NOW])
+        store.con.execute("INSERT INTO audit_log VALUES (3, ?, 'Bo', 'sign_in', 'Bo', "
+                          "'280001', NULL)", [NOW])
+        store.con.execute("UPDATE store_meta SET value = '5' WHERE key = 'schema_version'")
+    (ws.root / "accounts.sqlite3").unlink()
     with ws.open_store(read_only=True) as store:  # brought up to date on opening
-        assert store.accounts.users() == [] and store.accounts.audit_entries() == []
+        assert [u["name"] for u in store.accounts.users()] == ["Bo"]
+        assert [(e["entry_id"], e["action"]) for e in store.accounts.audit_entries()] == \
+            [(3, "sign_in")]
+        assert SessionService(store).sign_in("Bo", PASSWORD, IP, NOW) is not None
+        tables = {r[0] for r in store.con.execute("SELECT table_name FROM duckdb_tables()"
+                                                  " WHERE NOT temporary").fetchall()}
+        assert not tables & {"users", "sessions", "sign_in_failures", "audit_log"}
+        version = store.con.execute("SELECT value FROM store_meta WHERE key = "
+                                    "'schema_version'").fetchone()
+    assert version == ("6",)
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -367,7 +385,7 @@ def test_cli_users_add_list_disable_and_audit(ws):
     assert done.returncode == 0, done.stderr
     with ws.open_store(read_only=True) as store:
         assert store.accounts.user("anna")["disabled"] is True
-        assert store.con.execute("SELECT count(*) FROM sessions").fetchone()[0] == 0
+        assert store.accounts.con.execute("SELECT count(*) FROM sessions").fetchone()[0] == 0
         entries = store.accounts.audit_entries()
     assert [e["action"] for e in entries] == ["user_disable", "user_add", "sign_in", "user_add"]
     assert all(e["user"].startswith("cli:") for e in entries if e["action"].startswith("user_"))

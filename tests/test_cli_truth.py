@@ -146,7 +146,7 @@ def test_a_database_locked_by_another_process_is_one_message(empty, command):
         done = run(*command, "-w", str(empty.root))
     finally:
         holder.close()
-    failed_plainly(done, "is in use by another strategistatus process")
+    failed_plainly(done, "is in use by a program that is not strategistatus")
 
 
 def test_a_damaged_database_file_is_one_message(empty):

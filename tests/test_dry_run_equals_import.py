@@ -73,7 +73,7 @@ def summary(ws: Workspace, dataset: str, path: Path, *, dry_run: bool) -> dict[s
 
 
 def state(ws: Workspace) -> dict[str, Any]:
-    with ws.open_store() as store:
+    with ws.open_store(read_only=True) as store:
         database = database_state(store.con)
     return {"database": database, "files": folder_state(ws.root)}
 

@@ -80,31 +80,28 @@ def test_others_are_answered_while_a_large_upload_is_checked(app_ws):  # noqa: F
 
 def test_a_check_overtaken_by_another_import_is_checked_again_before_it_is_written(
         ws, tmp_path):
-    """The web app checks an upload on a cursor without its lock; when another import is
-    written meanwhile, the rows are checked again under the lock, so the plan written is
+    """The web app checks an upload on a reader, without the writer; when another import is
+    written meanwhile, the rows are checked again on the writer, so the plan written is
     never one made against data that has since changed."""
     first = write(tmp_path / "a.csv", "Dato;Elev;Skole ID;Klassetrin\n"
                   "05-09-2017;e1;280001;1\n05-09-2017;e2;280001;2\n")
     second = write(tmp_path / "b.csv", "Dato;Elev;Skole ID;Klassetrin\n"
                    "05-09-2017;e1;280001;3\n")
-    store = ws.open_store()
-    ws.share_store(store)
-    try:
-        @contextmanager
-        def writer() -> Iterator[None]:  # the lock: the other import comes first
-            with read_files(ws, "pupils", [second]) as other:
-                assert stage_and_write(ws, other, store=store, now=NOW).written
-            yield
 
-        with read_files(ws, "pupils", [first]) as read, store.cursor() as checker:
-            report = stage_and_write(ws, read, store=checker, writer=writer, now=NOW)
-        assert report.ok and report.written
-        totals = report.totals()  # against the other import's row
-        assert (totals["inserted"], totals["updated"]) == (1, 1), totals
+    @contextmanager
+    def writer() -> Iterator[object]:  # the other import takes the writer first
+        with read_files(ws, "pupils", [second]) as other:
+            assert stage_and_write(ws, other, now=NOW).written
+        with ws.open_store() as store:
+            yield store
+
+    with read_files(ws, "pupils", [first]) as read, ws.open_store(read_only=True) as checker:
+        report = stage_and_write(ws, read, store=checker, writer=writer, now=NOW)
+    assert report.ok and report.written
+    totals = report.totals()  # against the other import's row
+    assert (totals["inserted"], totals["updated"]) == (1, 1), totals
+    with ws.open_store(read_only=True) as store:
         grades = store.con.execute("SELECT grade FROM pupils ORDER BY grade").fetchall()
-    finally:
-        ws.unshare_store()
-        store.close()
     assert grades == [(1,), (2,)]
 
 

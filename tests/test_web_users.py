@@ -30,7 +30,7 @@ def names(client):
 def hashes(client):
     state = client.app.state.s
     with state.lock:
-        rows = state.store.con.execute("SELECT password_hash FROM users").fetchall()
+        rows = state.store.accounts.con.execute("SELECT password_hash FROM users").fetchall()
     return [r[0] for r in rows]
 
 

@@ -144,15 +144,16 @@ def read_files(ws: Workspace, dataset_name: str, paths: list[Path], *, dry_run: 
 def stage_and_write(ws: Workspace, read: ReadFiles, *, user: str | None = None,
                     now: dt.datetime | None = None, progress: Progress | None = None,
                     store: Store | None = None,
-                    writer: Callable[[], AbstractContextManager[object]] | None = None,
+                    writer: Callable[[], AbstractContextManager[Any]] | None = None,
                     whole_date: bool = False, confirm: Confirm | None = None) -> ImportReport:
     """Check every row of files read by ``read_files`` and, unless a dry run, write them.
 
     All or nothing; whatever happens, nothing of the staging outlives this call (no
-    temporary table, no view, no key in the session). The web app passes ``store``, a
-    cursor of its database on which the rows are checked while other requests go on, and
-    ``writer``, its lock, held only to write (the rows are checked again under it if the
-    data changed meanwhile).
+    temporary table, no view, no key in the session). The rows are checked on a reader
+    (``store``, or one opened here), so other users and commands go on meanwhile; only the
+    write takes the workspace's one writer (``writer``, default ``ws.open_store``): the
+    checked rows are handed to it, or checked again on it when another write came first,
+    so a plan made against data that has since changed is never written.
 
     A roster replaces, for its snapshot dates, only the schools in its files; with
     ``whole_date`` every school's people of those dates. When that removes people of other
@@ -162,11 +163,14 @@ def stage_and_write(ws: Workspace, read: ReadFiles, *, user: str | None = None,
     report, dataset, raws = read.report, read.dataset, read.raws
     secret = ws.secret()
     goals = strategy_goals(dataset, ws.strategy_path)  # milestones name the strategy's goals
-    hold = writer or nullcontext
-    with nullcontext(store) if store is not None else ws.open_store() as db:
+    open_writer = writer or (lambda: ws.open_store(what=_("import of {dataset}",
+                                                          dataset=dataset.name)))
+    if writer is None and store is not None and not store.read_only:
+        open_writer = lambda: nullcontext(store)  # noqa: E731 - given the writer: write there
+    with nullcontext(store) if store is not None else ws.open_store(read_only=True) as db:
 
-        def check() -> Any:
-            plan = db.stage(dataset, raws, secret, whole_date=whole_date, goals=goals)
+        def check(on: Any) -> Any:
+            plan = on.stage(dataset, raws, secret, whole_date=whole_date, goals=goals)
             report.rows_read = sum(s.rows for s in plan.staged)
             report.empty_rows = sum(s.empty_rows for s in plan.staged)
             report.warnings = [w for s in plan.staged for w in s.warnings]
@@ -179,7 +183,7 @@ def stage_and_write(ws: Workspace, read: ReadFiles, *, user: str | None = None,
         try:
             say(_("checking every row"))
             version = db.data_version()
-            plan = check()
+            plan = check(db)
             if plan.ok:
                 for f in report.files:
                     seen = db.batch_with_hash(dataset.name, f.sha256)
@@ -188,19 +192,25 @@ def stage_and_write(ws: Workspace, read: ReadFiles, *, user: str | None = None,
             if plan.ok and not report.dry_run and report.other_removed and confirm:
                 report.declined = not confirm(report)
             if plan.ok and not report.dry_run and not report.declined:
-                say(_("writing"))
                 agreed = report.other_removed
-                with hold():
-                    if db.data_version() != version:  # another import came first: again
+                with open_writer() as w:
+                    say(_("writing"))
+                    if w.data_version() != version:  # another write came first: again
                         db.discard()
-                        plan = check()
+                        plan = check(w)
                         # never remove more people of other schools than were confirmed
                         report.declined = bool(confirm) and report.other_removed > agreed
+                    else:
+                        w.adopt(plan, db)
                     if plan.ok and not report.declined:
-                        db.commit(plan, user=user or _user(), now=now or dt.datetime.now())
-            if not plan.ok:
-                with hold():
-                    _refused(ws, db, report, plan, raws, user=user, now=now)
+                        w.commit(plan, user=user or _user(), now=now or dt.datetime.now())
+                    if not plan.ok:
+                        _refused(ws, w, report, plan, raws, user=user, now=now)
+            elif not plan.ok and not report.dry_run:
+                with open_writer() as w:
+                    _refused(ws, w, report, plan, raws, user=user, now=now)
+            elif not plan.ok:
+                _refused(ws, None, report, plan, raws, user=user, now=now)
         finally:
             db.discard()
     return report

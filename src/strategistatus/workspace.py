@@ -22,6 +22,7 @@ import os
 import secrets
 import shutil
 import stat
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,45 +117,30 @@ class Workspace:
         except ValueError:
             raise WorkspaceError(f"{path} is damaged: it must hold 64 hex digits") from None
 
-    def open_store(self, *, read_only: bool = False):  # noqa: ANN201 - Store, imported lazily
-        """The database; inside the web app the app's own open store (one writer)."""
+    def open_store(self, *, read_only: bool = False, what: str | None = None):  # noqa: ANN201
+        """The database (a ``Store``): a reader (``read_only``) or the one writer; a second
+        writer waits for the first and says so on stderr. ``what`` names the work for the
+        message another writer shows while it waits."""
         from .store import Store
 
-        shared = _SHARED.get(self.root)
-        if shared is not None:
-            return _Borrowed(shared)
         settings = self.settings
-        store = Store(self.database_path, read_only=read_only, memory_limit=settings.memory_limit)
+        store = Store(self.database_path, read_only=read_only,
+                      memory_limit=settings.memory_limit, what=what or _command_name(),
+                      waiting=_say_waiting)
         if not read_only:
             self.secure()
         return store
 
-    def share_store(self, store) -> None:  # noqa: ANN001
-        """While the web app runs, commands it runs in-process use its store (DuckDB allows
-        one writing process; the app is it)."""
-        _SHARED[self.root] = store
 
-    def unshare_store(self) -> None:
-        _SHARED.pop(self.root, None)
+def _command_name() -> str:
+    args = [a for a in sys.argv[1:3] if not a.startswith("-")]
+    return "strategistatus " + " ".join(args) if args else "strategistatus"
 
 
-_SHARED: dict[Path, object] = {}
-
-
-class _Borrowed:
-    """A shared store used in a ``with`` block without closing it at the end."""
-
-    def __init__(self, store: object) -> None:
-        self.store = store
-
-    def __enter__(self):  # noqa: ANN204
-        return self.store
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self.store, name)
+def _say_waiting(holder: str) -> None:
+    """Told to a person at the terminal (stderr), and to the log of a server."""
+    message = _("waiting for another writer to finish: {holder}", holder=holder)
+    print(message, file=sys.stderr, flush=True)
 
 
 def find_workspace(root: Path) -> Workspace:

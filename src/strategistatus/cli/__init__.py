@@ -11,6 +11,7 @@ from strategistatus.i18n import LANGUAGES, _, set_language
 
 from . import (
     audit_cmd,
+    backup_cmd,
     check_cmd,
     demo_cmd,
     import_cmd,
@@ -69,6 +70,7 @@ serve_cmd.register(app)
 users_cmd.register(app)
 audit_cmd.register(app)
 purge_cmd.register(app)
+backup_cmd.register(app)
 
 
 def main() -> None:

@@ -41,7 +41,7 @@ def check(
         console.print(_("{file}: no problems", file=path.name), highlight=False)
     broken: list[BrokenReference] = []
     if ws is not None:
-        with ws.open_store(read_only=False) as store:
+        with ws.open_store(read_only=True) as store:
             for name, count, last in store.dataset_overview():
                 when = (_("last imported {date}", date=formatting.short_date(last)) if last
                         else _("no data"))

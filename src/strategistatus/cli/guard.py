@@ -46,9 +46,17 @@ def run(app: Callable[[], object]) -> None:
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
     except OSError as exc:
-        _fail(_os_message(exc))
+        _fail(str(_no_room(exc) or _os_message(exc)))
     except Exception as exc:  # noqa: BLE001 - the one place that catches everything
-        _fail(_unexpected(exc))
+        room = _no_room(exc)
+        _fail(str(room) if room is not None else _unexpected(exc))
+
+
+def _no_room(exc: BaseException) -> Exception | None:
+    """A full disk (or file size limit) in the database engine: a plain message."""
+    from strategistatus.store.engine import out_of_room
+
+    return out_of_room(exc)
 
 
 def _fail(message: str) -> None:

@@ -61,7 +61,7 @@ def add(name: Annotated[str, typer.Argument(
     ws = find_workspace(workspace)
     password = _password_from_stdin() if password_stdin else generate_password()
     now = dt.datetime.now()
-    with ws.open_store() as store:
+    with ws.open_store(read_only=True) as store:  # the accounts file, not the figures
         accounts = store.accounts
         if school is not None and role is Role.leader and school.strip():
             known = accounts.known_school(school.strip())
@@ -109,7 +109,7 @@ def disable(name: Annotated[str, typer.Argument(help="The user name.")],
     """Disable an account: it can no longer sign in, and its sessions end now."""
     ws = find_workspace(workspace)
     now = dt.datetime.now()
-    with ws.open_store() as store:
+    with ws.open_store(read_only=True) as store:  # the accounts file, not the figures
         accounts = store.accounts
         user = accounts.user(name)
         if user is None:

@@ -7,20 +7,23 @@ Ibis tables, so indicator expressions stay engine-independent (PostgreSQL and Sp
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from strategistatus.sources.columns import Column, Dataset
 
-from . import problems, references, writing
+from . import duckdb_engine, migrations, problems, references, writing
 from .accounts import AccountRecords
-from .engine import connect, transaction
-from .parsing import ParseContext, lit
+from .engine import DatabaseError, drop_leftovers, empty_spill_folder, out_of_room, transaction
+from .parsing import ParseContext
 from .persons import cpr_columns
 from .reports import ReportRecords
+from .sqlite_engine import ACCOUNTS_FILE, AccountsFile, SqliteCursor
 from .staging import CellProblem, Pseudonymizer, Staged, Stager, Where
 from .writing import Diff, FileChange, StagedFile
 
@@ -73,40 +76,161 @@ class ImportPlan:
         return self.error_count == 0
 
 
+def spill_folder(path: Path) -> Path:
+    """Where this process's connections spill to disk: ``<database>.tmp/<pid>`` (a folder
+    per process, so that a writer emptying its own never touches a reader's)."""
+    return path.with_name(path.name + ".tmp") / str(os.getpid())
+
+
 def _present(raw: RawFile) -> frozenset[str]:
     """The canonical columns a file has: its matched headers and its constants."""
     return frozenset(n for n in raw.names if n) | frozenset(raw.constants)
 
 
 class Store:
-    """A workspace's database."""
+    """A workspace's database: a reader (one data state, read-only) or the writer.
+
+    ``read_only``: a snapshot of the current generation; any number at once, in any number
+    of processes. Otherwise the writer: the workspace's one write lock (a second writer
+    waits; ``waiting`` is told what for), a copy of the current generation to write in, and
+    on ``close`` (the end of a ``with`` block without an error) that copy published as the
+    new current generation; on an error (or ``abort``) the copy is thrown away and nothing
+    is changed. See ``duckdb_engine``.
+    """
 
     def __init__(self, path: Path, *, read_only: bool = False, memory_limit: str = "1GB",
-                 temp_dir: Path | None = None) -> None:
+                 temp_dir: Path | None = None, what: str = "strategistatus",
+                 waiting: Callable[[str], None] | None = None) -> None:
         self.path = path
-        self.con = connect(path, read_only=read_only, memory_limit=memory_limit, temp_dir=temp_dir)
+        self.read_only = read_only
+        self._config: dict[str, Any] = {"memory_limit": memory_limit,
+                                        "temp_dir": temp_dir or spill_folder(path)}
         self._ibis: Any = None
+        self._lock: duckdb_engine.WriteLock | None = None
+        self._new: Path | None = None
+        self._accounts_file = AccountsFile(path.with_name(ACCOUNTS_FILE))
+        if read_only:
+            self.con, self.file = self._open_reader(what, waiting)
+        else:
+            self._open_writer(what, waiting)
+        self.base = duckdb_engine.generation_number(self.file) if read_only else \
+            duckdb_engine.generation_number(self._base) if self._base else 0
+        self._after_open()
+
+    def _open_reader(self, what: str, waiting: Callable[[str], None] | None
+                     ) -> tuple[Any, Path]:
+        """The current generation, read-only; brought up to date first when an older
+        version made it (or made nothing yet)."""
+        try:
+            con, file = duckdb_engine.open_reader(self.path, **self._config)
+        except FileNotFoundError:
+            con = None
+        if con is not None:
+            found = migrations.version_of(con)
+            migrations.refuse_newer(found)
+            if found == migrations.SCHEMA_VERSION:
+                return con, file
+            con.close()
+        Store(self.path, memory_limit=self._config["memory_limit"], what=what,
+              waiting=waiting).close()
+        return duckdb_engine.open_reader(self.path, **self._config)
+
+    def _open_writer(self, what: str, waiting: Callable[[str], None] | None) -> None:
+        self._lock = duckdb_engine.WriteLock(self.path, what, waiting).__enter__()
+        try:
+            if self.path.exists() and not self.path.is_symlink():
+                self._refuse_newer_plain()
+            duckdb_engine.adopt_plain_file(self.path)
+            empty_spill_folder(self._config["temp_dir"].parent)
+            self._base, self._new = duckdb_engine.next_generation(self.path)
+            self.file = self._new
+            self.con = duckdb_engine.open_file(self._new, read_only=False, **self._config)
+            migrations.upgrade(self.con, SqliteCursor(self._accounts_file))
+            drop_leftovers(self.con)
+        except BaseException:
+            self.abort()
+            raise
+
+    def _refuse_newer_plain(self) -> None:
+        con = duckdb_engine.open_file(self.path, read_only=True, **self._config)
+        try:
+            migrations.refuse_newer(migrations.version_of(con))
+        finally:
+            con.close()
+
+    def _after_open(self) -> None:
         self.reports = ReportRecords(self.con)
-        self.accounts = AccountRecords(self.con)
+        self.accounts = AccountRecords(SqliteCursor(self._accounts_file), self.known_school)
+        self._share_accounts()
+
+    def _share_accounts(self, tables: dict[str, Any] | None = None) -> None:
+        """The indicators read sign-ins (goal 7) from the accounts: the users and the audit
+        log, as they are when the store is opened, are shown to this connection as tables
+        of those names."""
+        self._accounts_tables = tables or self.accounts.for_indicators()
+        for name, table in self._accounts_tables.items():
+            self.con.register(name, table)
+
+    def refresh_accounts(self) -> None:
+        """Show the indicators the accounts as they are now (after sign-ins meanwhile)."""
+        self._share_accounts(self.accounts.for_indicators())
 
     def close(self) -> None:
-        self.con.close()
+        """A reader lets go; the writer publishes what it wrote (see the class)."""
+        if self.read_only or self._new is None:
+            if getattr(self, "con", None) is not None:
+                self.con.close()
+            self._accounts_file.close()
+            return
+        new, self._new = self._new, None
+        try:
+            duckdb_engine.checkpoint_and_close(self.con)
+            duckdb_engine.publish(self.path, new)
+        except BaseException:
+            duckdb_engine.discard(new)
+            raise
+        finally:
+            self._release()
+
+    def abort(self) -> None:
+        """The writer throws its copy away: nothing it wrote is published."""
+        con = getattr(self, "con", None)
+        if con is not None:
+            with contextlib.suppress(Exception):
+                con.close()
+        if self._new is not None:
+            duckdb_engine.discard(self._new)
+            self._new = None
+        self._release()
+
+    def _release(self) -> None:
+        self._accounts_file.close()
+        if self._lock is not None:
+            self._lock.__exit__(None, None, None)
+            self._lock = None
 
     def cursor(self) -> Store:
         """Another connection to the same open database, for another thread (DuckDB: one
         connection per thread). Its temporary tables and variables are its own, and it
-        sees the committed data; the web app checks an upload on one while other requests
-        use the app's own. Closed with ``close`` (a ``with`` block)."""
+        sees the same data; the web app checks an upload on one. Closed with ``close``."""
         other = object.__new__(Store)
-        other.path, other.con, other._ibis = self.path, self.con.cursor(), None
-        other.reports, other.accounts = ReportRecords(other.con), AccountRecords(other.con)
+        other.path, other.read_only, other._config = self.path, True, self._config
+        other.con, other.file, other.base, other._ibis = self.con.cursor(), self.file, \
+            self.base, None
+        other._lock, other._new, other._accounts_file = None, None, self._accounts_file
+        other.reports = ReportRecords(other.con)
+        other.accounts = AccountRecords(SqliteCursor(self._accounts_file), other.known_school)
+        other._share_accounts(self._accounts_tables)
         return other
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is not None and self._new is not None:
+            self.abort()
+        else:
+            self.close()
 
     # -- imports ------------------------------------------------------------------------------
     def stage(self, dataset: Dataset, raws: list[RawFile], secret: bytes, *,
@@ -142,7 +266,28 @@ class Store:
         """Write a validated plan in one transaction."""
         if not plan.ok or plan.diff is None:
             raise ValueError("a plan with errors cannot be written")
-        writing.apply(self.con, plan.dataset, plan.files, plan.diff, user=user, now=now)
+        try:
+            writing.apply(self.con, plan.dataset, plan.files, plan.diff, user=user, now=now)
+        except DatabaseError as exc:
+            raise out_of_room(exc) or exc from None
+
+    def adopt(self, plan: ImportPlan, checker: Store) -> None:
+        """Take over a plan checked on ``checker`` (a reader of the same data state): its
+        staged rows are streamed over to this writer's connection and compared again here
+        (cheap next to checking them), so ``commit`` writes them."""
+        if not plan.ok or plan.diff is None or checker is self:
+            return
+        for f in plan.files:
+            f.change.inserted = f.change.updated = f.change.unchanged = f.change.removed = 0
+            rows = checker.con.execute(f'SELECT * FROM "{f.table}"').to_arrow_reader()
+            self.con.register("_stg_incoming", rows)
+            try:
+                self.con.execute(f'CREATE OR REPLACE TEMP TABLE "{f.table}" AS '
+                                 "SELECT * FROM _stg_incoming")
+            finally:
+                self.con.unregister("_stg_incoming")
+        plan.diff = writing.plan(self.con, plan.dataset, plan.files,
+                                 whole_date=plan.diff.whole_date)
 
     def discard(self) -> None:
         """Drop everything staging made, the key pads included."""
@@ -152,8 +297,8 @@ class Store:
 
     def batch_with_hash(self, dataset: str, sha256: str) -> tuple[int, dt.datetime] | None:
         row = self.con.execute("SELECT batch_id, imported_at FROM import_batches WHERE dataset = "
-                               f"{lit(dataset)} AND sha256 = {lit(sha256)} "
-                               "ORDER BY batch_id DESC LIMIT 1").fetchone()
+                               "? AND sha256 = ? ORDER BY batch_id DESC LIMIT 1",
+                               [dataset, sha256]).fetchone()
         return (int(row[0]), row[1]) if row else None
 
     # -- reads --------------------------------------------------------------------------------
@@ -161,17 +306,15 @@ class Store:
     def ibis(self) -> Any:
         """An Ibis backend on this database (engine-independent expressions for the layers above)."""
         if self._ibis is None:
-            import ibis
-
-            self._ibis = ibis.duckdb.from_connection(self.con)
+            self._ibis = duckdb_engine.ibis_backend(self.con)
         return self._ibis
 
     def table(self, name: str) -> IbisTable:
         return self.ibis.table(name)
 
     def batches(self, dataset: str | None = None) -> list[dict[str, Any]]:
-        where = f" WHERE dataset = {lit(dataset)}" if dataset else ""
-        cur = self.con.execute(f"SELECT * FROM import_batches{where} ORDER BY batch_id")
+        where, params = (" WHERE dataset = ?", [dataset]) if dataset else ("", [])
+        cur = self.con.execute(f"SELECT * FROM import_batches{where} ORDER BY batch_id", params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
@@ -259,23 +402,34 @@ class Store:
 
     def data_version(self) -> tuple:
         """Changes whenever anything a page shows may have changed (imports, overrides,
-        narratives, rounds): a cheap key for caching computed figures."""
+        narratives, rounds, purges): a cheap key for caching computed figures. The first
+        part is the generation read (a writer: the one it started from)."""
         row = self.con.execute(
             "SELECT (SELECT max(batch_id) FROM import_batches), "
             "(SELECT max(override_id) FROM status_overrides), "
             "(SELECT max(narrative_id) FROM narratives), (SELECT count(*) FROM rounds), "
-            "(SELECT max(entry_id) FROM audit_log WHERE action = 'purge')").fetchone()
-        return tuple(row) if row else ()
+            "(SELECT value FROM store_meta WHERE key = 'purges')").fetchone()
+        return (self.base, *row) if row else (self.base,)
+
+    def known_school(self, school_id: str) -> bool | None:
+        """Whether the schools dataset has ``school_id``; None when no schools are imported."""
+        row = self.con.execute("SELECT count(*), count(*) FILTER (WHERE school_id = ?) "
+                               "FROM main.schools", [school_id]).fetchone()
+        if not row or not row[0]:
+            return None
+        return bool(row[1])
 
     # -- retention ---------------------------------------------------------------------------
-    def purge(self, before: dt.date, *, apply: bool, user: str | None = None,
-              now: dt.datetime | None = None, files: dict[str, int] | None = None) -> list[Any]:
+    def purge(self, before: dt.date, *, apply: bool) -> list[Any]:
         """Person-level rows older than ``before`` per table (``retention.RULES``): counted,
-        or with ``apply`` deleted in one transaction with an audit entry (``files``: what
-        the caller deletes from the workspace's folders, recorded in the same entry)."""
+        or with ``apply`` deleted in one transaction (the accounts' old sessions and the
+        audit entry follow in ``retention.purge_workspace`` once this is published)."""
         from . import retention
 
         if not apply:
             return list(retention.count_rows(self.con, before))
-        return list(retention.delete_rows(self.con, before, user=user,
-                                          now=now or dt.datetime.now(), files=files or {}))
+        done = list(retention.delete_rows(self.con, before))
+        self.con.execute("INSERT OR REPLACE INTO store_meta SELECT 'purges', CAST(coalesce(("
+                         "SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'purges'), "
+                         "0) + 1 AS VARCHAR)")
+        return done

@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
-import duckdb
+import pyarrow as pa
 
 from strategistatus.errors import InputError
 
 from .names import display_name, name_key, name_problem, skeleton
 
 ROLES = ("admin", "central", "leader")
+# what goal 7 reads of the accounts, shown to each database connection under these names
+# (``for_indicators``; registered Arrow tables, not stored in the database)
+INDICATOR_VIEWS = ("users", "audit_log")
 
 # users() and the CLI never show the password hash
 _USER_COLUMNS = ("user_id", "name", "role", "school_id", "disabled", "created_at",
@@ -39,21 +43,25 @@ def naive(now: dt.datetime) -> dt.datetime:
     return now.astimezone().replace(tzinfo=None) if now.tzinfo is not None else now
 
 
-def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def _dicts(cur: Any) -> list[dict[str, Any]]:
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def _one(cur: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+def _one(cur: Any) -> dict[str, Any] | None:
     rows = _dicts(cur)
     return rows[0] if rows else None
 
 
 class AccountRecords:
-    """Users, sessions, failed sign-ins and the audit log of one database connection."""
+    """Users, sessions, failed sign-ins and the audit log, in the accounts file (the
+    embedded engine) or the database (PostgreSQL): ``con`` runs one statement with ``?``
+    placeholders. ``schools`` says whether a school id is an imported school (None: no
+    schools are imported), from the figures' database."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: Any, schools: Callable[[str], bool | None] | None = None) -> None:
         self.con = con
+        self._schools = schools
 
     # -- users ----------------------------------------------------------------------------
     def create_user(self, name: str, *, role: str, school_id: str | None, password_hash: str,
@@ -84,11 +92,10 @@ class AccountRecords:
                                  "choose a name that cannot be mistaken for it")
         try:
             row = self.con.execute(
-                "INSERT INTO users (user_id, name, role, school_id, password_hash, disabled, "
-                "created_at) VALUES (nextval('user_ids'), ?, ?, ?, ?, false, ?) "
-                "RETURNING user_id", [name, role, school_id, password_hash, naive(now)]
-            ).fetchone()
-        except duckdb.ConstraintException:  # made by another process just now
+                "INSERT INTO users (name, role, school_id, password_hash, disabled, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING user_id",
+                [name, role, school_id, password_hash, False, naive(now)]).fetchone()
+        except self.con.ConstraintError:  # made by another process just now
             raise InputError(f"there is already a user called {name!r}") from None
         assert row is not None
         return int(row[0])
@@ -147,7 +154,8 @@ class AccountRecords:
         """A session under the SHA-256 (hex) of its token; the token itself is never stored."""
         if not re.fullmatch(r"[0-9a-f]{64}", token_hash):
             raise ValueError("a session is stored under the SHA-256 hex digest of its token")
-        self.con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+        self.con.execute("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, "
+                         "last_seen) VALUES (?, ?, ?, ?, ?)",
                          [token_hash, int(user_id), csrf_token, naive(now), naive(now)])
 
     def session(self, token_hash: str) -> dict[str, Any] | None:
@@ -170,7 +178,7 @@ class AccountRecords:
 
     # -- failed sign-ins (per name key and address) ---------------------------------------
     def record_failure(self, name: str, ip: str, now: dt.datetime) -> None:
-        self.con.execute("INSERT INTO sign_in_failures VALUES (?, ?, ?)",
+        self.con.execute("INSERT INTO sign_in_failures (name, ip, failed_at) VALUES (?, ?, ?)",
                          [name_key(name), ip, naive(now)])
 
     def failures_since(self, name: str, ip: str, since: dt.datetime) -> int:
@@ -189,17 +197,19 @@ class AccountRecords:
         """Add an entry: when, who (None: nobody signed in), what, to what, which school."""
         if not action:
             raise ValueError("an audit entry needs an action")
-        self.con.execute("INSERT INTO audit_log VALUES (nextval('audit_ids'), ?, ?, ?, ?, ?, ?)",
+        self.con.execute('INSERT INTO audit_log (time, "user", action, object, school_id, '
+                         "detail) VALUES (?, ?, ?, ?, ?, ?)",
                          [naive(now), user, action, object, school_id, detail])
 
     def audit_many(self, entries: list[tuple]) -> None:
         """Several entries (now, user, action, object, school_id) in one statement."""
         if not entries:
             return
-        values = ", ".join(["(nextval('audit_ids'), ?, ?, ?, ?, ?, NULL)"] * len(entries))
-        params = [v for now, user, action, obj, school in entries
-                  for v in (naive(now), user, action, obj, school)]
-        self.con.execute(f"INSERT INTO audit_log VALUES {values}", params)
+        with self.con.transaction():
+            for now, user, action, obj, school in entries:
+                self.con.execute('INSERT INTO audit_log (time, "user", action, object, '
+                                 "school_id) VALUES (?, ?, ?, ?, ?)",
+                                 [naive(now), user, action, obj, school])
 
     def audit_entries(self, school_id: str | None = None, limit: int = 1000
                       ) -> list[dict[str, Any]]:
@@ -214,8 +224,25 @@ class AccountRecords:
     # -- checks ---------------------------------------------------------------------------
     def known_school(self, school_id: str) -> bool | None:
         """Whether the schools dataset has ``school_id``; None when no schools are imported."""
-        row = self.con.execute("SELECT count(*), count(*) FILTER (WHERE school_id = ?) "
-                               "FROM main.schools", [school_id]).fetchone()
-        if not row or not row[0]:
-            return None
-        return bool(row[1])
+        return self._schools(school_id) if self._schools is not None else None
+
+    # -- for the indicators -------------------------------------------------------------------
+    def for_indicators(self) -> dict[str, pa.Table]:
+        """What goal 7's indicators read (sign-ins of leaders): the users' names, roles and
+        schools, and the audit log (no personal data: staff names, actions, schools), as
+        Arrow tables."""
+        out: dict[str, pa.Table] = {}
+        for name, sql, schema in (
+                ("users", "SELECT name, role, school_id FROM users",
+                 pa.schema([("name", pa.string()), ("role", pa.string()),
+                            ("school_id", pa.string())])),
+                ("audit_log", 'SELECT entry_id, time, "user", action, object, school_id, '
+                 "detail FROM audit_log",
+                 pa.schema([("entry_id", pa.int64()), ("time", pa.timestamp("us")),
+                            ("user", pa.string()), ("action", pa.string()),
+                            ("object", pa.string()), ("school_id", pa.string()),
+                            ("detail", pa.string())]))):
+            rows = self.con.execute(sql).fetchall()
+            out[name] = pa.Table.from_pylist(
+                [dict(zip(schema.names, r, strict=True)) for r in rows], schema=schema)
+        return out

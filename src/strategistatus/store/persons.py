@@ -25,6 +25,9 @@ from .parsing import ParseContext, ParsedColumn, lit
 CPR_HEADERS = frozenset({"cpr", "cprnr", "cprnummer", "personnummer"})
 # dash look-alikes that Word, Outlook and Excel's autocorrect put in CPR numbers
 DASHES = "\u2013\u2014\u2010\u2011\u2012\u2212"
+# what ``translate`` turns them into: each a "-"; spaces and no-break spaces dropped
+DASHES_AND_SPACES = DASHES + " \u00a0"
+AS_DASHES = "-" * len(DASHES)
 # a local id: at most 64 of these, at least one a letter (LETTER); or an employee number.
 # (The length is checked apart: "{1,64}" after a Unicode class makes the engine's regex
 # automaton so large that a 500,000-row roster takes seconds instead of milliseconds.)
@@ -44,11 +47,13 @@ def cpr_columns(headers: Mapping[str, str]) -> frozenset[str]:
 def person(column: Column, ctx: ParseContext) -> ParsedColumn:
     """A CPR number (ten digits, a dash or not; nine: Excel dropped the leading zero) or a
     local id of the documented form. A column whose header says CPR takes CPR numbers only.
-    Only the cheap helpers run on every row; the local id checks run where no CPR is."""
+    Only the cheap helpers run on every row; the local id checks run where no CPR is. The
+    messages are bound values (``ctx.values``); the patterns are constants of this module."""
+    says = ctx.values.text
     helpers = {
         # dash look-alikes read as "-", spaces dropped (010203 1234)
         "p": (f"CASE WHEN strlen({{v}}) <> length({{v}}) OR contains({{v}}, ' ') THEN translate("
-              f"{{v}}, {lit(DASHES + ' ' + chr(160))}, {lit('-' * len(DASHES))}) ELSE {{v}} END"),
+              f"{{v}}, {lit(DASHES_AND_SPACES)}, {lit(AS_DASHES)}) ELSE {{v}} END"),
         "d": r"CASE WHEN regexp_full_match({h:p}, '[0-9-]+') THEN replace({h:p}, '-', '') END",
         "digits": "CASE length({h:d}) WHEN 10 THEN {h:d} WHEN 9 THEN '0' || {h:d} END",
         "yy": "TRY_CAST(substr({h:digits}, 5, 2) AS INTEGER)",
@@ -74,31 +79,31 @@ def person(column: Column, ctx: ParseContext) -> ParsedColumn:
     value = ("CASE WHEN {h:digits} IS NOT NULL THEN CASE WHEN {h:born} THEN {h:digits} END "
              f"WHEN NOT {scientific} AND {local} THEN lower({{v}}) END")
     reasons = [
-        (scientific, lit(_("a number in Excel's scientific notation: Excel turned a CPR number "
-                           "into a rounded number and its last digits are lost; format the "
-                           "column as Text in Excel, type the numbers again and save"))),
+        (scientific, says(_("a number in Excel's scientific notation: Excel turned a CPR number "
+                            "into a rounded number and its last digits are lost; format the "
+                            "column as Text in Excel, type the numbers again and save"))),
         ("{h:digits} IS NOT NULL AND {h:born} IS NOT TRUE AND length({h:d}) = 9",
-         lit(_("not a valid CPR number, even with the leading zero Excel drops from a number: "
-               "the first six digits are no birth date; format the column as Text in Excel "
-               "so it keeps every digit as typed"))),
+         says(_("not a valid CPR number, even with the leading zero Excel drops from a number: "
+                "the first six digits are no birth date; format the column as Text in Excel "
+                "so it keeps every digit as typed"))),
         ("{h:digits} IS NOT NULL AND {h:born} IS NOT TRUE",
-         lit(_("not a valid CPR number: the first six digits are no birth date"))),
+         says(_("not a valid CPR number: the first six digits are no birth date"))),
         ("length({h:d}) BETWEEN 11 AND 12",
-         lit(_("more than ten digits: a CPR number has ten (DDMMYY-SSSS); correct the cell, "
-               "and format the column as Text in Excel so it keeps the digits as typed"))),
+         says(_("more than ten digits: a CPR number has ten (DDMMYY-SSSS); correct the cell, "
+                "and format the column as Text in Excel so it keeps the digits as typed"))),
     ]
     if cpr_only:
         reasons.append((f"{{h:digits}} IS NULL AND NOT {local}",
-                        lit(_("not a CPR number (DDMMYY-SSSS), and the column's name says it "
-                              "holds CPR numbers; a local id there needs a letter (a Unilogin "
-                              "name); a number of fewer than ten digits is a CPR number that "
-                              "lost digits: format the column as Text in Excel and correct "
-                              "it"))))
+                        says(_("not a CPR number (DDMMYY-SSSS), and the column's name says it "
+                               "holds CPR numbers; a local id there needs a letter (a Unilogin "
+                               "name); a number of fewer than ten digits is a CPR number that "
+                               "lost digits: format the column as Text in Excel and correct "
+                               "it"))))
     else:
         reasons.append((f"{{h:digits}} IS NULL AND NOT {local}",
-                        lit(_("neither a CPR number (DDMMYY-SSSS) nor a local id (1-64 letters, "
-                              "digits, '.', '_', '-' and '@' with at least one letter, or an "
-                              "employee number of up to 8 digits)"))))
+                        says(_("neither a CPR number (DDMMYY-SSSS) nor a local id (1-64 letters, "
+                               "digits, '.', '_', '-' and '@' with at least one letter, or an "
+                               "employee number of up to 8 digits)"))))
     return ParsedColumn(
         helpers=helpers,
         value=value,

@@ -2,7 +2,8 @@
 
 Only run when the fast check (``staging``) found a bad row, a duplicate key or a warning, so
 its heavier SQL (a reason and a masked copy of every cell) costs nothing on good files.
-Rows are named as Excel shows them and columns as the file names them (``Where``).
+Rows are named as Excel shows them and columns as the file names them (``Where``). The
+messages, which may name a file's own headers, are bound values, never SQL text.
 """
 
 from __future__ import annotations
@@ -10,18 +11,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import duckdb
-
 from strategistatus.errors import mask_cpr
 from strategistatus.i18n import _
 from strategistatus.sources.columns import Column, Dataset, InOrder, KeyFallback, RequiredWhen
 
+from .dbtypes import Connection
 from .parsing import (
     ParseContext,
     ParsedColumn,
+    Values,
     expand,
-    lit,
+    ident,
     parse_column,
+    slot,
     sql_message,
     trimmed,
     with_helpers,
@@ -70,140 +72,155 @@ class Where:
                            mask_cpr(reason), self.sheet)
 
 
-def numbered(con: duckdb.DuckDBPyConnection, source: str, name: str, *,
-             numbered: bool = False) -> str:
-    """The source's cells in a TEMP table with each row's number as Excel shows it: the
-    reader's own "_row" where it numbered the rows (it skipped empty rows or normalised the
-    file), else counted from row 2 (the header is row 1)."""
+def numbered(con: Connection, source_sql: str, name: str, *, numbered: bool = False) -> str:
+    """The cells of ``source_sql`` (a quoted table) in a TEMP table with each row's number as
+    Excel shows it: the reader's own "_row" where it numbered the rows (it skipped empty
+    rows or normalised the file), else counted from row 2 (the header is row 1)."""
+    table_sql = ident(name)
     if numbered:
-        con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT * REPLACE '
-                    f'(CAST("_row" AS BIGINT) AS "_row") FROM {source}')
+        con.execute(f"CREATE TEMP TABLE {table_sql} AS SELECT * REPLACE "
+                    f'(CAST("_row" AS BIGINT) AS "_row") FROM {source_sql}')
         return name
-    con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT * FROM {source}')
-    con.execute(f'ALTER TABLE "{name}" ADD COLUMN "_row" BIGINT')
-    con.execute(f'UPDATE "{name}" SET "_row" = rowid + 2')
+    con.execute(f"CREATE TEMP TABLE {table_sql} AS SELECT * FROM {source_sql}")
+    con.execute(f'ALTER TABLE {table_sql} ADD COLUMN "_row" BIGINT')
+    con.execute(f'UPDATE {table_sql} SET "_row" = rowid + 2')
     return name
 
 
-def blank(empty: list[str]) -> str:
-    """SQL: a row is blank, every one of its cells empty (``empty``: a condition per cell)."""
-    return "(" + " AND ".join(empty) + ")" if empty else "false"
+def blank_sql(empty_sql: list[str]) -> str:
+    """SQL: a row is blank, every one of its cells empty (``empty_sql``: a condition per
+    cell)."""
+    return "(" + " AND ".join(empty_sql) + ")" if empty_sql else "false"
 
 
-def checked_table(con: duckdb.DuckDBPyConnection, name: str, raw: str, columns: list[Column],
+def checked_table(con: Connection, name: str, raw: str, columns: list[Column],
                   ctx: ParseContext, constants: dict[str, str], *,
                   skip_blank: bool = False) -> dict[str, ParsedColumn]:
     """A TEMP table with each column's value, problem, masked cell and warning, per row.
-    ``skip_blank``: rows whose every cell is empty are left out (the summary counts them)."""
+    ``skip_blank``: rows whose every cell is empty are left out (the summary counts them).
+    ``constants`` (a --snapshot-date) and the messages are bound from ``ctx.values``."""
+    values = ctx.values
     parsed = {c.name: parse_column(c, ctx) for c in columns}
-    cells = ['"_row"'] + [f'{lit(constants[c.name])} AS "{c.name}"' if c.name in constants
-                          else f'{trimmed(c.name)} AS "{c.name}"' for c in columns]
-    out = ['"_row"']
+    cells_sql = ['"_row"'] + [f"{values.text(constants[c.name])} AS {ident(c.name)}"
+                              if c.name in constants
+                              else f"{trimmed(c.name)} AS {ident(c.name)}" for c in columns]
+    out_sql = ['"_row"']
     for c in columns:
         p = parsed[c.name]
-        whens = "".join(f" WHEN {expand(cond, c.name)} THEN {expand(msg, c.name)}"
-                        for cond, msg in p.reasons)
-        empty = lit(_("a value is required")) if c.required else "NULL"
-        masked = expand(p.masked, c.name) if p.masked else f'left("{c.name}", 60)'
-        out += [f'{expand(p.value, c.name)} AS "{c.name}"',
-                f'CASE WHEN "{c.name}" IS NULL THEN {empty}{whens} END AS "_e_{c.name}"',
-                f'{masked} AS "_m_{c.name}"']
+        whens_sql = "".join(f" WHEN {expand(cond, c.name)} THEN {expand(msg, c.name)}"
+                            for cond, msg in p.reasons)
+        empty_sql = values.text(_("a value is required")) if c.required else "NULL"
+        masked_sql = expand(p.masked, c.name) if p.masked else f"left({ident(c.name)}, 60)"
+        out_sql += [f"{expand(p.value, c.name)} AS {ident(c.name)}",
+                    f"CASE WHEN {ident(c.name)} IS NULL THEN {empty_sql}{whens_sql} END "
+                    f"AS {ident('_e_' + c.name)}",
+                    f"{masked_sql} AS {ident('_m_' + c.name)}"]
         if p.warning:
-            out.append(f'coalesce({expand(p.warning[0], c.name)}, false) AS "_w_{c.name}"')
-    query = with_helpers(f'"{raw}"', cells, parsed)
+            out_sql.append(f"coalesce({expand(p.warning[0], c.name)}, false) "
+                           f"AS {ident('_w_' + c.name)}")
+    query_sql = with_helpers(ident(raw), cells_sql, parsed)
     if skip_blank:
-        from_file = [f'"{c.name}" IS NULL' for c in columns if c.name not in constants]
-        query = f"SELECT * FROM ({query}) WHERE NOT {blank(from_file)}"
-    con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT {", ".join(out)} FROM ({query})')
+        from_file_sql = [f"{ident(c.name)} IS NULL" for c in columns if c.name not in constants]
+        query_sql = f"SELECT * FROM ({query_sql}) WHERE NOT {blank_sql(from_file_sql)}"
+    sql = f"CREATE TEMP TABLE {ident(name)} AS SELECT {', '.join(out_sql)} FROM ({query_sql})"
+    con.execute(sql, values.of(sql))
     return parsed
 
 
-def cell_problems(con: duckdb.DuckDBPyConnection, table: str, where: Where, dataset: Dataset,
+def cell_problems(con: Connection, table: str, where: Where, dataset: Dataset,
                   columns: list[Column]) -> tuple[list[CellProblem], int, int]:
-    """Every bad cell and broken row rule: (first problems, number of problems, bad rows)."""
-    t = table
-    parts = [f'SELECT "_row", {lit(c.name)} AS col, "_m_{c.name}" AS val, "_e_{c.name}" AS why '
-             f'FROM "{t}" WHERE "_e_{c.name}" IS NOT NULL' for c in columns]
+    """Every bad cell and broken row rule: (first problems, number of problems, bad rows).
+    The column names and messages (which name the file's headers) are bound values."""
+    values = Values()
+    table_sql = ident(table)
+    parts_sql = [f'SELECT "_row", {values.text(c.name)} AS col, {ident("_m_" + c.name)} AS val, '
+                 f"{ident('_e_' + c.name)} AS why FROM {table_sql} "
+                 f"WHERE {ident('_e_' + c.name)} IS NOT NULL" for c in columns]
     names = {c.name for c in columns}
     for rule in dataset.rules:
         if isinstance(rule, RequiredWhen) and {rule.column, rule.when_column} <= names:
-            why = lit(_("a value is required when {column} is {value}",
-                        column=where.column(rule.when_column), value=rule.when_value))
-            parts.append(f'SELECT "_row", {lit(rule.column)}, \'\', {why} FROM "{t}" '
-                         f'WHERE "{rule.when_column}" = {lit(rule.when_value)} '
-                         f'AND "{rule.column}" IS NULL AND "_e_{rule.column}" IS NULL')
+            why_sql = values.text(_("a value is required when {column} is {value}",
+                                    column=where.column(rule.when_column), value=rule.when_value))
+            parts_sql.append(
+                f"SELECT \"_row\", {values.text(rule.column)}, '', {why_sql} FROM {table_sql} "
+                f"WHERE {ident(rule.when_column)} = {values.text(rule.when_value)} "
+                f"AND {ident(rule.column)} IS NULL AND {ident('_e_' + rule.column)} IS NULL")
         elif isinstance(rule, InOrder) and {rule.earlier, rule.later} <= names:
-            why = sql_message(_("before {column} ({date})", column=where.column(rule.earlier),
-                                date="{date}"),
-                              date=f"strftime(\"{rule.earlier}\", '%d-%m-%Y')")
-            parts.append(f'SELECT "_row", {lit(rule.later)}, "_m_{rule.later}", {why} '
-                         f'FROM "{t}" WHERE "{rule.later}" < "{rule.earlier}"')
-    union = " UNION ALL ".join(parts)
-    count, bad_rows = con.execute(f'SELECT count(*), count(DISTINCT "_row") FROM ({union})').fetchone()  # type: ignore[misc]
-    rows = con.execute(f"SELECT * FROM ({union}) ORDER BY 1, 2 LIMIT {MAX_PROBLEMS}").fetchall()
+            why_sql = sql_message(values, _("before {column} ({date})",
+                                            column=where.column(rule.earlier), date=slot("date")),
+                                  date=f"strftime({ident(rule.earlier)}, '%d-%m-%Y')")
+            parts_sql.append(f'SELECT "_row", {values.text(rule.later)}, '
+                             f"{ident('_m_' + rule.later)}, {why_sql} FROM {table_sql} "
+                             f"WHERE {ident(rule.later)} < {ident(rule.earlier)}")
+    union_sql = " UNION ALL ".join(parts_sql)
+    count_sql = f'SELECT count(*), count(DISTINCT "_row") FROM ({union_sql})'
+    count, bad_rows = con.execute(count_sql, values.of(count_sql)).fetchone()  # type: ignore[misc]
+    rows_sql = f"SELECT * FROM ({union_sql}) ORDER BY 1, 2 LIMIT {MAX_PROBLEMS}"
+    rows = con.execute(rows_sql, values.of(rows_sql)).fetchall()
     problems = [where.problem(r, col, val, why) for r, col, val, why in rows]
     return problems, int(count), int(bad_rows)
 
 
 @dataclass(frozen=True, slots=True)
 class ComparedKey:
-    """How rows are compared for a repeated key: by ``exprs``, only where ``compared`` holds
-    (a key cell missing or invalid is never compared with other rows). ``derived``: SQL true
-    where the row is known by its fallback columns (course_copies without a copy id)."""
+    """How rows are compared for a repeated key: by ``exprs_sql``, only where
+    ``compared_sql`` holds (a key cell missing or invalid is never compared with other
+    rows). ``derived_sql``: true where the row is known by its fallback columns
+    (course_copies without a copy id)."""
 
-    exprs: list[str]
-    compared: str
+    exprs_sql: list[str]
+    compared_sql: str
     columns: list[str]  # the key columns a row is known by ...
-    fallback: list[str]  # ... or, where ``derived``, these
-    derived: str = "false"
-    missing: list[str] = field(default_factory=list)  # what a ``derived`` row has not
+    fallback: list[str]  # ... or, where ``derived_sql``, these
+    derived_sql: str = "false"
+    missing: list[str] = field(default_factory=list)  # what a ``derived_sql`` row has not
 
 
 def compared_key(dataset: Dataset, names: set[str], *, report: bool) -> ComparedKey | None:
     """The dataset's natural key over the file's columns ``names``. In the fast check
     (``report`` False) there is no problem column, so an optional key column is compared
     whatever it holds: that may only find more repeats, which the report then sorts out."""
-    exprs: list[str] = []
-    compared: list[str] = []
+    exprs_sql: list[str] = []
+    compared_sql: list[str] = []
     columns: list[str] = []
     fallback: list[str] = []
     missing: list[str] = []
-    derived = "false"
+    derived_sql = "false"
     for k in dataset.key:
         rule = next((r for r in dataset.rules if isinstance(r, KeyFallback) and r.column == k),
                     None)
         column = dataset.column(k)
         if rule is not None:
             parts = [p for p in rule.parts if p in names]
-            whole = " AND ".join(f'"{p}" IS NOT NULL' for p in parts) or "false"
+            whole_sql = " AND ".join(f"{ident(p)} IS NOT NULL" for p in parts) or "false"
             if k in names:
-                exprs.append(f'"{k}"')
-                exprs += [f'CASE WHEN "{k}" IS NULL THEN "{p}" END' for p in parts]
-                ok = f'"_e_{k}" IS NULL AND ' if report else ""
-                compared.append(f'({ok}("{k}" IS NOT NULL OR ({whole})))')
-                derived = f'"{k}" IS NULL'
+                exprs_sql.append(ident(k))
+                exprs_sql += [f"CASE WHEN {ident(k)} IS NULL THEN {ident(p)} END" for p in parts]
+                ok_sql = f"{ident('_e_' + k)} IS NULL AND " if report else ""
+                compared_sql.append(f"({ok_sql}({ident(k)} IS NOT NULL OR ({whole_sql})))")
+                derived_sql = f"{ident(k)} IS NULL"
                 columns.append(k)
             else:
-                exprs += [f'"{p}"' for p in parts]
-                compared.append(f"({whole})")
-                derived = "true"
+                exprs_sql += [ident(p) for p in parts]
+                compared_sql.append(f"({whole_sql})")
+                derived_sql = "true"
             fallback += parts
             missing.append(k)
         elif k in names:
-            exprs.append(f'"{k}"')
+            exprs_sql.append(ident(k))
             columns.append(k)
             fallback.append(k)
             if report:
-                compared.append(f'"_e_{k}" IS NULL')
+                compared_sql.append(f"{ident('_e_' + k)} IS NULL")
             elif column.required:
-                compared.append(f'"{k}" IS NOT NULL')
-    if not exprs:
+                compared_sql.append(f"{ident(k)} IS NOT NULL")
+    if not exprs_sql:
         return None
-    return ComparedKey(exprs, " AND ".join(compared) or "true", columns, fallback, derived,
-                       missing)
+    return ComparedKey(exprs_sql, " AND ".join(compared_sql) or "true", columns, fallback,
+                       derived_sql, missing)
 
 
-def duplicate_keys(con: duckdb.DuckDBPyConnection, table: str, where: Where, dataset: Dataset,
+def duplicate_keys(con: Connection, table: str, where: Where, dataset: Dataset,
                    columns: list[Column], constants: dict[str, str]) -> list[CellProblem]:
     """A problem for every row whose natural key an earlier row of the file has already.
 
@@ -215,14 +232,15 @@ def duplicate_keys(con: duckdb.DuckDBPyConnection, table: str, where: Where, dat
     def shown(names: list[str]) -> list[str]:  # the file's own columns, not constants
         return [n for n in names if n not in constants] or names
 
-    def masked(names: list[str]) -> str:  # this row's own cells, masked
-        return " || ', ' || ".join(f"coalesce(\"_m_{k}\", '')" for k in shown(names)) or "''"
+    def masked_sql(names: list[str]) -> str:  # this row's own cells, masked
+        return " || ', ' || ".join(f"coalesce({ident('_m_' + k)}, '')"
+                                   for k in shown(names)) or "''"
 
     groups = con.execute(
-        f'SELECT list("_row" ORDER BY "_row"), list(CASE WHEN {key.derived} THEN '
-        f'{masked(key.fallback)} ELSE {masked(key.columns)} END ORDER BY "_row"), '
-        f'any_value({key.derived}) FROM "{table}" WHERE {key.compared} '
-        f'GROUP BY {", ".join(key.exprs)} HAVING count(*) > 1 ORDER BY min("_row") '
+        f'SELECT list("_row" ORDER BY "_row"), list(CASE WHEN {key.derived_sql} THEN '
+        f"{masked_sql(key.fallback)} ELSE {masked_sql(key.columns)} END ORDER BY \"_row\"), "
+        f"any_value({key.derived_sql}) FROM {ident(table)} WHERE {key.compared_sql} "
+        f'GROUP BY {", ".join(key.exprs_sql)} HAVING count(*) > 1 ORDER BY min("_row") '
         f"LIMIT {MAX_PROBLEMS}").fetchall()
     out: list[CellProblem] = []
     for rows_of_key, values, derived in groups:
@@ -242,12 +260,13 @@ def duplicate_keys(con: duckdb.DuckDBPyConnection, table: str, where: Where, dat
     return out
 
 
-def warnings(con: duckdb.DuckDBPyConnection, table: str, where: Where,
+def warnings(con: Connection, table: str, where: Where,
              parsed: dict[str, ParsedColumn]) -> list[CellProblem]:
     out: list[CellProblem] = []
     for name, p in parsed.items():
         if p.warning:
-            rows = con.execute(f'SELECT "_row", "_m_{name}" FROM "{table}" WHERE "_w_{name}" '
-                               f"ORDER BY 1 LIMIT {MAX_PROBLEMS}").fetchall()
+            rows = con.execute(f"SELECT \"_row\", {ident('_m_' + name)} FROM {ident(table)} "
+                               f"WHERE {ident('_w_' + name)} ORDER BY 1 "
+                               f"LIMIT {MAX_PROBLEMS}").fetchall()
             out += [where.problem(r, name, v, p.warning[1]) for r, v in rows]
     return out

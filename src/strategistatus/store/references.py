@@ -7,6 +7,7 @@ like any other: the file is refused naming the row and the column as the file na
 
 The check is SQL over the staged rows, so a million-row file costs one anti-join; only when
 a reference is broken are the rows numbered (as ``problems`` does for bad cells) to name them.
+The strategy's goal ids (read from its file) are bound as a parameter, never SQL text.
 """
 
 from __future__ import annotations
@@ -17,14 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from strategistatus.errors import InputError
 from strategistatus.i18n import _
 from strategistatus.sources.columns import Dataset
 
 from . import problems
-from .parsing import ParseContext, lit
+from .dbtypes import Connection
+from .parsing import ParseContext, Values, ident
 
 if TYPE_CHECKING:
     from . import RawFile
@@ -36,11 +36,13 @@ _names = itertools.count(1)
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """A column whose values must be among ``allowed`` (SQL: a list or a subquery)."""
+    """A column whose values must be among ``allowed_sql`` (a subquery; its values are
+    placeholders of ``values``)."""
 
     column: str
-    allowed: str
+    allowed_sql: str
     reason: str  # why a row's value is refused (the value itself is shown beside it)
+    values: Values
 
 
 def strategy_goals(dataset: Dataset, strategy_path: Path) -> tuple[str, ...] | None:
@@ -62,31 +64,32 @@ def strategy_goals(dataset: Dataset, strategy_path: Path) -> tuple[str, ...] | N
     return tuple(goal.id for goal in strategy.goals)
 
 
-def references(con: duckdb.DuckDBPyConnection, dataset: Dataset,
+def references(con: Connection, dataset: Dataset,
                goals: Sequence[str] | None) -> list[Reference]:
     """The references the dataset's rows make that can be checked now."""
     out: list[Reference] = []
     if goals is not None and "goal" in dataset.column_names:
+        values = Values()
         listed = ", ".join(goals)
-        out.append(Reference("goal", "(" + ", ".join(lit(g) for g in goals) + ")" if goals
-                             else "(SELECT NULL WHERE false)",
+        out.append(Reference("goal", f"(SELECT unnest({values(list(goals), 'VARCHAR[]')}))",
                              _("no goal of the strategy has this id; the strategy's goals are "
-                               "{goals}", goals=listed)))
+                               "{goals}", goals=listed), values))
     if dataset.name != SCHOOLS and "school_id" in dataset.column_names and _has_schools(con):
-        out.append(Reference("school_id", f"(SELECT school_id FROM main.{SCHOOLS})",
+        out.append(Reference("school_id", f"(SELECT school_id FROM main.{ident(SCHOOLS)})",
                              _("no school of the dataset {title} has this id; import the "
-                               "school first or correct the id", title=_schools_title())))
+                               "school first or correct the id", title=_schools_title()),
+                             Values()))
     return out
 
 
-def check(con: duckdb.DuckDBPyConnection, dataset: Dataset, staged: Staged, source: str,
+def check(con: Connection, dataset: Dataset, staged: Staged, source: str,
           raw: RawFile, ctx: ParseContext, *, goals: Sequence[str] | None) -> None:
     """Add a problem to ``staged`` for every row whose reference is broken.
 
     ``source`` is the file's cells as staging loaded them (numbered only when needed).
     """
     where = problems.Where(raw.label, raw.sheet, raw.headers)
-    present = {r[0] for r in con.execute(f'DESCRIBE "{staged.table}"').fetchall()}
+    present = {r[0] for r in con.execute(f"DESCRIBE {ident(staged.table)}").fetchall()}
     for ref in references(con, dataset, goals):
         if ref.column not in present or not _broken(con, staged.table, ref):
             continue
@@ -98,14 +101,15 @@ def check(con: duckdb.DuckDBPyConnection, dataset: Dataset, staged: Staged, sour
         staged.bad_rows = len({e.row for e in staged.errors})
 
 
-def _broken(con: duckdb.DuckDBPyConnection, table: str, ref: Reference) -> bool:
+def _broken(con: Connection, table: str, ref: Reference) -> bool:
     """The fast check: does any row of ``table`` (parsed values) break ``ref``?"""
-    row = con.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}" WHERE "{ref.column}" IS NOT '
-                      f'NULL AND "{ref.column}" NOT IN {ref.allowed})').fetchone()
+    sql = (f"SELECT EXISTS (SELECT 1 FROM {ident(table)} WHERE {ident(ref.column)} IS NOT "
+           f"NULL AND {ident(ref.column)} NOT IN {ref.allowed_sql})")
+    row = con.execute(sql, ref.values.of(sql)).fetchone()
     return bool(row and row[0])
 
 
-def _rows(con: duckdb.DuckDBPyConnection, dataset: Dataset, source: str, raw: RawFile,
+def _rows(con: Connection, dataset: Dataset, source: str, raw: RawFile,
           ctx: ParseContext, ref: Reference) -> tuple[list[tuple[int, str]], int]:
     """The rare path: (row as Excel shows it, masked cell) of the first broken rows, and
     how many there are. A cell that is bad in itself is reported as that, not here."""
@@ -114,22 +118,24 @@ def _rows(con: duckdb.DuckDBPyConnection, dataset: Dataset, source: str, raw: Ra
     column = dataset.column(ref.column)
     c = ref.column
     try:
-        problems.numbered(con, f'"{source}"', numbered, numbered=raw.numbered)
+        problems.numbered(con, ident(source), numbered, numbered=raw.numbered)
         problems.checked_table(con, detail, numbered, [column], ctx, raw.constants,
                                skip_blank=True)
-        broken = (f'FROM "{detail}" WHERE "{c}" IS NOT NULL AND "_e_{c}" IS NULL '
-                  f'AND "{c}" NOT IN {ref.allowed}')
-        (count,) = con.execute(f"SELECT count(*) {broken}").fetchone() or (0,)
-        rows = con.execute(f'SELECT "_row", "_m_{c}" {broken} ORDER BY 1 '
-                           f"LIMIT {problems.MAX_PROBLEMS}").fetchall()
+        broken_sql = (f"FROM {ident(detail)} WHERE {ident(c)} IS NOT NULL AND "
+                      f"{ident('_e_' + c)} IS NULL AND {ident(c)} NOT IN {ref.allowed_sql}")
+        count_sql = f"SELECT count(*) {broken_sql}"
+        (count,) = con.execute(count_sql, ref.values.of(count_sql)).fetchone() or (0,)
+        rows_sql = (f"SELECT \"_row\", {ident('_m_' + c)} {broken_sql} ORDER BY 1 "
+                    f"LIMIT {problems.MAX_PROBLEMS}")
+        rows = con.execute(rows_sql, ref.values.of(rows_sql)).fetchall()
     finally:
-        con.execute(f'DROP TABLE IF EXISTS temp."{detail}"')
-        con.execute(f'DROP TABLE IF EXISTS temp."{numbered}"')
+        con.execute(f"DROP TABLE IF EXISTS temp.{ident(detail)}")
+        con.execute(f"DROP TABLE IF EXISTS temp.{ident(numbered)}")
     return [(int(r), v or "") for r, v in rows], int(count)
 
 
-def _has_schools(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(f"SELECT EXISTS (SELECT 1 FROM main.{SCHOOLS})").fetchone()
+def _has_schools(con: Connection) -> bool:
+    row = con.execute(f"SELECT EXISTS (SELECT 1 FROM main.{ident(SCHOOLS)})").fetchone()
     return bool(row and row[0])
 
 
@@ -162,7 +168,7 @@ class BrokenReference:
                  schools=_schools_title(), values=", ".join(self.values))
 
 
-def stored(con: duckdb.DuckDBPyConnection, goals: Sequence[str] | None,
+def stored(con: Connection, goals: Sequence[str] | None,
            shown: int = 20) -> list[BrokenReference]:
     """Every broken reference among the stored rows (``goals``: the strategy's goal ids,
     None when the strategy cannot be read)."""
@@ -171,12 +177,14 @@ def stored(con: duckdb.DuckDBPyConnection, goals: Sequence[str] | None,
     out: list[BrokenReference] = []
     for name, dataset in DATASETS.items():
         for ref in references(con, dataset, goals):
-            broken = (f'FROM main."{name}" WHERE "{ref.column}" IS NOT NULL '
-                      f'AND "{ref.column}" NOT IN {ref.allowed}')
-            (rows,) = con.execute(f"SELECT count(*) {broken}").fetchone() or (0,)
+            broken_sql = (f"FROM main.{ident(name)} WHERE {ident(ref.column)} IS NOT NULL "
+                          f"AND {ident(ref.column)} NOT IN {ref.allowed_sql}")
+            count_sql = f"SELECT count(*) {broken_sql}"
+            (rows,) = con.execute(count_sql, ref.values.of(count_sql)).fetchone() or (0,)
             if rows:
+                first_sql = (f"SELECT DISTINCT {ident(ref.column)} {broken_sql} ORDER BY 1 "
+                             f"LIMIT {int(shown)}")
                 values = [str(v) for (v,) in con.execute(
-                    f'SELECT DISTINCT "{ref.column}" {broken} ORDER BY 1 LIMIT {shown}'
-                ).fetchall()]
+                    first_sql, ref.values.of(first_sql)).fetchall()]
                 out.append(BrokenReference(name, ref.column, values, int(rows)))
     return out

@@ -1,4 +1,8 @@
-"""What the report keeps in the database: narratives, closed rounds, refused imports."""
+"""What the report keeps in the database: narratives, closed rounds, refused imports.
+
+Every value (a goal owner's text, a round's name, a file name, a user name, a time) is a
+bound parameter, never SQL text.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,11 @@ import datetime as dt
 import json
 from typing import Any
 
-import duckdb
-
+from .dbtypes import Connection
 from .engine import transaction
-from .parsing import lit
 
 
-def _ts(now: dt.datetime) -> str:
-    return f"TIMESTAMP {lit(now.isoformat(sep=' '))}"
-
-
-def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def _dicts(cur: Any) -> list[dict[str, Any]]:
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
@@ -24,27 +22,24 @@ def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 class ReportRecords:
     """Narratives, rounds and refused imports of one database connection."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: Connection) -> None:
         self.con = con
 
     def add_narrative(self, goal: str, round_name: str, text: str, *, author: str,
                       now: dt.datetime) -> int:
         with transaction(self.con):
             (new_id,) = self.con.execute("SELECT nextval('narrative_ids')").fetchone()  # type: ignore[misc]
-            self.con.execute(f"INSERT INTO narratives VALUES ({int(new_id)}, {lit(goal)}, "
-                             f"{lit(round_name)}, {lit(text)}, {lit(author)}, {_ts(now)})")
+            self.con.execute("INSERT INTO narratives VALUES (?, ?, ?, ?, ?, ?)",
+                             [int(new_id), goal, round_name, text, author, now])
         return int(new_id)
 
     def narratives(self, round_name: str | None = None, goal: str | None = None
                    ) -> list[dict[str, Any]]:
         """Every version, oldest first (the history)."""
-        where = []
-        if round_name is not None:
-            where.append(f"round = {lit(round_name)}")
-        if goal is not None:
-            where.append(f"goal = {lit(goal)}")
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
-        return _dicts(self.con.execute(f"SELECT * FROM narratives{clause} ORDER BY narrative_id"))
+        return _dicts(self.con.execute(
+            "SELECT * FROM narratives WHERE (CAST($round AS VARCHAR) IS NULL OR round = $round) "
+            "AND (CAST($goal AS VARCHAR) IS NULL OR goal = $goal) ORDER BY narrative_id",
+            {"round": round_name, "goal": goal}))
 
     def current_narratives(self, round_name: str) -> dict[str, str]:
         """Each goal's latest text for the round."""
@@ -53,11 +48,11 @@ class ReportRecords:
     def close_round(self, round_name: str, at: dt.date, figures: dict[str, Any], *, user: str,
                     now: dt.datetime) -> None:
         with transaction(self.con):
-            self.con.execute(f"INSERT INTO rounds VALUES ({lit(round_name)}, DATE {lit(at.isoformat())}, "
-                             f"{_ts(now)}, {lit(user)}, {lit(json.dumps(figures, sort_keys=True))})")
+            self.con.execute("INSERT INTO rounds VALUES (?, ?, ?, ?, ?)",
+                             [round_name, at, now, user, json.dumps(figures, sort_keys=True)])
 
     def round(self, round_name: str) -> dict[str, Any] | None:
-        rows = _dicts(self.con.execute(f"SELECT * FROM rounds WHERE round = {lit(round_name)}"))
+        rows = _dicts(self.con.execute("SELECT * FROM rounds WHERE round = ?", [round_name]))
         if not rows:
             return None
         row = rows[0]
@@ -71,11 +66,11 @@ class ReportRecords:
     def record_rejection(self, dataset: str, file_name: str, sha256: str, *, user: str,
                          now: dt.datetime, rows_read: int, bad_rows: int, problems: int) -> None:
         with transaction(self.con):
-            self.con.execute(f"INSERT INTO import_rejections VALUES ({lit(dataset)}, {lit(file_name)}, "
-                             f"{lit(sha256)}, {_ts(now)}, {lit(user)}, {int(rows_read)}, "
-                             f"{int(bad_rows)}, {int(problems)})")
+            self.con.execute("INSERT INTO import_rejections VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             [dataset, file_name, sha256, now, user, int(rows_read),
+                              int(bad_rows), int(problems)])
 
     def rejections(self, since: dt.datetime | None = None) -> list[dict[str, Any]]:
-        clause = f" WHERE attempted_at >= {_ts(since)}" if since else ""
-        return _dicts(self.con.execute(f"SELECT * FROM import_rejections{clause} "
-                                       "ORDER BY attempted_at"))
+        return _dicts(self.con.execute(
+            "SELECT * FROM import_rejections WHERE CAST(? AS TIMESTAMP) IS NULL "
+            "OR attempted_at >= ? ORDER BY attempted_at", [since, since]))

@@ -12,7 +12,6 @@ only. ``purge_workspace`` is the one entry point for the command line (and later
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import getpass
 import os
@@ -21,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from strategistatus.errors import InputError, WorkspaceError
 
 from .accounts import AccountRecords
-from .engine import transaction
+from .dbtypes import Connection
+from .engine import DatabaseError, transaction
+from .parsing import ident
 
 if TYPE_CHECKING:
     from strategistatus.workspace import Workspace
@@ -36,7 +35,7 @@ if TYPE_CHECKING:
 class Rule:
     """Which date makes a row of a table "older than" the purge date."""
 
-    date: str  # SQL expression for the row's date; NULL: the row is never purged
+    date_sql: str  # SQL expression for the row's date; NULL: the row is never purged
     column: str  # the same in plain words, shown by the command
 
 
@@ -55,6 +54,9 @@ RULES: dict[str, Rule] = {
     "pupil_plans": Rule(f"greatest(published, {_PLAN_YEAR_END})",
                         "published and the end of its school year, the later"),
     "trainings": Rule("completed", "completed"),
+}
+# ... and in the accounts (their own file, or the PostgreSQL database), after the rows
+ACCOUNT_RULES: dict[str, Rule] = {
     "sessions": Rule("last_seen", "last_seen"),
     "sign_in_failures": Rule("failed_at", "failed_at"),
 }
@@ -136,37 +138,55 @@ def check_before(before: dt.date, today: dt.date) -> None:
 
 
 # -- the rows --------------------------------------------------------------------------------
-def count_rows(con: duckdb.DuckDBPyConnection, before: dt.date) -> list[TableCount]:
+def count_rows(con: Connection, before: dt.date) -> list[TableCount]:
     """Each person-level table's rows older than ``before``; nothing is changed."""
     out = []
     for table, rule in RULES.items():
-        row = con.execute(f'SELECT count(*) FROM main."{table}" WHERE {rule.date} < ?',
+        row = con.execute(f"SELECT count(*) FROM main.{ident(table)} WHERE {rule.date_sql} < ?",
                           [before]).fetchone()
         out.append(TableCount(table, rule.column, int(row[0]) if row else 0))
     return out
 
 
-def delete_rows(con: duckdb.DuckDBPyConnection, before: dt.date, *, user: str | None,
-                now: dt.datetime, files: dict[str, int]) -> list[TableCount]:
-    """Delete every person-level row older than ``before`` and add the audit entry, in one
-    transaction: if anything fails, nothing is deleted."""
+def delete_rows(con: Connection, before: dt.date) -> list[TableCount]:
+    """Delete every person-level row older than ``before``, in one transaction: if anything
+    fails, nothing is deleted. The accounts and the audit entry follow once the rows are
+    published (``purge_accounts``, ``purge_workspace``)."""
     out: list[TableCount] = []
     try:
         with transaction(con):
             for table, rule in RULES.items():
-                row = con.execute(f'DELETE FROM main."{table}" WHERE {rule.date} < ?',
+                row = con.execute(f"DELETE FROM main.{ident(table)} WHERE {rule.date_sql} < ?",
                                   [before]).fetchone()
                 out.append(TableCount(table, rule.column, int(row[0]) if row else 0))
-            done = Purge(before, True, out, files)
-            AccountRecords(con).audit(now, user, "purge", f"before {before.isoformat()}", None,
-                                      done.summary())
-    except duckdb.Error as exc:
+    except DatabaseError as exc:
         raise WorkspaceError(f"the purge failed and nothing was deleted: {exc}") from None
-    # write the deletions into the database file now, not at some later checkpoint (if
-    # another transaction is open this fails, and the engine checkpoints later by itself)
-    with contextlib.suppress(duckdb.Error):
-        con.execute("CHECKPOINT")
     return out
+
+
+def count_accounts(accounts: AccountRecords, before: dt.date) -> list[TableCount]:
+    """Sessions and failed sign-ins older than ``before``; nothing is changed."""
+    out = []
+    for table, rule in ACCOUNT_RULES.items():
+        row = accounts.con.execute(f"SELECT count(*) FROM {ident(table)} WHERE "
+                                   f"{rule.date_sql} < ?", [_start(before)]).fetchone()
+        out.append(TableCount(table, rule.column, int(row[0]) if row else 0))
+    return out
+
+
+def purge_accounts(accounts: AccountRecords, before: dt.date) -> list[TableCount]:
+    """Delete sessions and failed sign-ins older than ``before`` (one transaction)."""
+    out = []
+    with accounts.con.transaction():
+        for table, rule in ACCOUNT_RULES.items():
+            done = accounts.con.execute(f"DELETE FROM {ident(table)} WHERE "
+                                        f"{rule.date_sql} < ?", [_start(before)])
+            out.append(TableCount(table, rule.column, max(0, int(done.rowcount))))
+    return out
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
 
 
 # -- the files -------------------------------------------------------------------------------
@@ -213,8 +233,14 @@ def purge_workspace(ws: Workspace, before: dt.date | None = None, *, apply: bool
     files = {name: len(found) for name, found in entries.items()}
     with ws.open_store(read_only=not apply) as store:
         if not apply:
-            return Purge(before, False, store.purge(before, apply=False), files)
-        tables = store.purge(before, apply=True, user=user or _user(), now=now, files=files)
+            return Purge(before, False, [*store.purge(before, apply=False),
+                                         *count_accounts(store.accounts, before)], files)
+        tables = store.purge(before, apply=True)
+    with ws.open_store(read_only=True) as store:  # the rows are gone (published): now the
+        tables += purge_accounts(store.accounts, before)  # sessions, and the record of it
+        done = Purge(before, True, tables, files)
+        store.accounts.audit(now, user or _user(), "purge", f"before {before.isoformat()}",
+                             None, done.summary())
     left = []
     for found in entries.values():
         for entry in found:

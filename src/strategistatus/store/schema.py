@@ -1,14 +1,14 @@
 """The database schema: one table per dataset, the import batches, and their provenance;
-the report's records; the web app's accounts, sessions and audit log."""
+the report's records. The statements are used by the numbered steps of ``migrations``
+(which also holds ``SCHEMA_VERSION``); the web app's accounts, sessions and audit log have
+lived in their own file since version 6 (``sqlite_engine``), their version 4 tables are kept
+here for the step that made them."""
 
 from __future__ import annotations
 
 from strategistatus.sources.columns import Dataset
-from strategistatus.sources.registry import DATASETS
 
 from .parsing import SQL_TYPES
-
-SCHEMA_VERSION = 5
 
 BATCHES_DDL = """
 CREATE TABLE IF NOT EXISTS import_batches (
@@ -38,10 +38,10 @@ CREATE TABLE IF NOT EXISTS status_overrides (
     status VARCHAR,
     reason VARCHAR NOT NULL,
     set_by VARCHAR NOT NULL,
-    set_at TIMESTAMP NOT NULL,
-    applies_from DATE
+    set_at TIMESTAMP NOT NULL
 )
 """
+OVERRIDES_V2_DDL = OVERRIDES_DDL
 # An override is about a measurement date (the round being reported), whenever it was set:
 # it holds for reports at that date and later, until one for a later date replaces it.
 # Databases made before version 5 get the column; their rows apply from the day they were set.
@@ -135,7 +135,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
 )
 """
 
-ACCOUNTS_DDL = [
+ACCOUNTS_V4_DDL = [
     USERS_DDL, "CREATE SEQUENCE IF NOT EXISTS user_ids START 1",
     "CREATE UNIQUE INDEX IF NOT EXISTS users_name ON users (lower(name))",
     SESSIONS_DDL, "CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id)",
@@ -149,13 +149,3 @@ def table_ddl(dataset: Dataset) -> str:
     columns = [f'"{c.name}" {SQL_TYPES[c.kind]}' for c in dataset.columns + dataset.derived]
     columns.append('"_batch" INTEGER NOT NULL')
     return f'CREATE TABLE IF NOT EXISTS "{dataset.name}" ({", ".join(columns)})'
-
-
-def all_ddl() -> list[str]:
-    statements = [META_DDL, BATCHES_DDL, "CREATE SEQUENCE IF NOT EXISTS batch_ids START 1",
-                  OVERRIDES_DDL, OVERRIDES_MIGRATION,
-                  "CREATE SEQUENCE IF NOT EXISTS override_ids START 1",
-                  NARRATIVES_DDL, "CREATE SEQUENCE IF NOT EXISTS narrative_ids START 1",
-                  ROUNDS_DDL, REJECTIONS_DDL, *ACCOUNTS_DDL]
-    statements += [table_ddl(d) for d in DATASETS.values()]
-    return statements

@@ -4,6 +4,9 @@ The fast path reads the file once and keeps only the parsed values and one "bad"
 row; only when a row is bad, a key repeats or a cell earns a warning does ``problems``
 build the full report with row numbers. Staging never touches the workspace's own tables, so
 a rejected file leaves no trace in the database.
+
+Table and column names are quoted with ``parsing.ident``; every value (a --snapshot-date, a
+message naming the file's headers, the key pads) is a bound parameter, never SQL text.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from strategistatus.errors import InputError
@@ -31,11 +33,15 @@ from strategistatus.sources.columns import (
 from strategistatus.sources.csvencoding import MARK, Damage, damage_reason
 
 from . import problems
+from .dbtypes import Connection
+from .engine import DatabaseError, InvalidInput
 from .parsing import (
     SQL_TYPES,
     ParseContext,
     ParsedColumn,
+    Values,
     expand,
+    ident,
     in_list,
     lit,
     parse_column,
@@ -68,29 +74,30 @@ class Pseudonymizer:
         self.ipad = bytes(b ^ 0x36 for b in key)
         self.opad = bytes(b ^ 0x5C for b in key)
 
-    def sql(self, expr: str) -> str:
-        """SQL turning the normalised identity ``expr`` into its pseudonym (see ``install``)."""
+    def pseudonym_sql(self, expr_sql: str) -> str:
+        """SQL turning the normalised identity ``expr_sql`` into its pseudonym (see
+        ``install``)."""
         return ("left(sha256(getvariable('_stg_opad') || unhex(sha256(getvariable('_stg_ipad') "
-                f"|| encode({expr})))), 32)::UUID")
+                f"|| encode({expr_sql})))), 32)::UUID")
 
-    def check_installed(self, con: duckdb.DuckDBPyConnection) -> None:
+    def check_installed(self, con: Connection) -> None:
         """Refuse to pseudonymise without the key: the result would be NULL for everyone."""
         row = con.execute("SELECT getvariable('_stg_opad') IS NOT NULL AND "
                           "getvariable('_stg_ipad') IS NOT NULL").fetchone()
         if not (row and row[0]):
             raise RuntimeError("the pseudonymisation key is not loaded")
 
-    def install(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Put the key pads in session variables, so no query text carries them (and no
-        query needs parameters, which would make DuckDB load pandas: a quarter second)."""
-        con.execute(f"SET VARIABLE _stg_opad = unhex('{self.opad.hex()}')")
-        con.execute(f"SET VARIABLE _stg_ipad = unhex('{self.ipad.hex()}')")
+    def install(self, con: Connection) -> None:
+        """Put the key pads in session variables, bound as parameters: no query text ever
+        carries them, and the checking queries read them with ``getvariable``."""
+        con.execute("SET VARIABLE _stg_opad = $pad", {"pad": self.opad})
+        con.execute("SET VARIABLE _stg_ipad = $pad", {"pad": self.ipad})
 
 
 class Stager:
     """Loads files as TEMP views or tables and checks them as a dataset."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, pseudonymizer: Pseudonymizer) -> None:
+    def __init__(self, con: Connection, pseudonymizer: Pseudonymizer) -> None:
         self.con = con
         self.pseudonymizer = pseudonymizer
         pseudonymizer.install(con)
@@ -117,29 +124,32 @@ class Stager:
         if numbered and names[:1] == ["_row"]:  # the names may count the number's column too
             names = names[1:]
         width = len(names) + numbered
-        # the delimiter and quotes are known; only the line endings are sniffed. The path
-        # reaches the engine as an argument of the client's reader, never as SQL text (and
-        # no columns dict or max_line_size: the client converts those through pandas, a
-        # third of a second; a line over the engine's 2 MB goes to the Python reader, which
-        # refuses a cell longer than Excel holds, and a text cell over 1.000 characters is
-        # refused when the cells are checked). A
-        # file the engine reads otherwise than the header says goes to the Python reader.
+        # The delimiter and quotes are known; only the line endings are sniffed. The path
+        # (the reader's UTF-8 copy in the workspace's private tmp folder, or the file
+        # itself) reaches the engine as an argument of the client's reader, never as SQL
+        # text: DuckDB 1.5 takes it as a bound parameter of read_csv too, but a relation
+        # needs no statement at all. No columns dict or max_line_size: the client converts
+        # those through pandas, a third of a second; a line over the engine's 2 MB goes to
+        # the Python reader, which refuses a cell longer than Excel holds, and a text cell
+        # over 1.000 characters is refused when the cells are checked. A file the engine
+        # reads otherwise than the header says goes to the Python reader.
         try:
             rel = self.con.read_csv(str(path), delimiter=delimiter, header=True, quotechar='"',
                                     escapechar='"', all_varchar=True, null_padding=False,
                                     normalize_names=False,
                                     sample_size=-1 if path.stat().st_size < 1 << 20 else 20480)
             if len(rel.columns) != width:
-                raise duckdb.InvalidInputException("the rows have another number of fields")
-            positional = [f"#{i + 1}" for i in range(width)]
-            shown = [f"CAST({positional[0]} AS BIGINT) AS \"_row\""] if numbered else []
-            shown += [f'{positional[i + numbered]} AS "{n}"' for i, n in enumerate(names) if n]
-            self.con.register("_stg_reader", rel.project(", ".join(shown)))
+                raise InvalidInput("the rows have another number of fields")
+            positional_sql = [f"#{int(i) + 1}" for i in range(width)]
+            shown_sql = [f'CAST({positional_sql[0]} AS BIGINT) AS "_row"'] if numbered else []
+            shown_sql += [f"{positional_sql[i + numbered]} AS {ident(n)}"
+                          for i, n in enumerate(names) if n]
+            self.con.register("_stg_reader", rel.project(", ".join(shown_sql)))
             try:
-                self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM "_stg_reader"')
+                self.con.execute(f'CREATE TEMP TABLE {ident(table)} AS SELECT * FROM "_stg_reader"')
             finally:
                 self.con.unregister("_stg_reader")
-        except duckdb.Error:
+        except DatabaseError:
             return self._load_in_python(path, label, delimiter, names, table, numbered=numbered)
         return table
 
@@ -163,8 +173,8 @@ class Stager:
                        for block in csvshape.columns(fh, shape, keep)]
         self.con.register("_stg_arrow", pa.Table.from_batches(batches, schema))
         try:
-            self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM "_stg_arrow"')
-        except duckdb.Error as exc:
+            self.con.execute(f'CREATE TEMP TABLE {ident(table)} AS SELECT * FROM "_stg_arrow"')
+        except DatabaseError as exc:
             raise InputError(_("{file}: {reason}", file=label, reason=_csv_error(exc))) from None
         finally:
             self.con.unregister("_stg_arrow")
@@ -188,14 +198,14 @@ class Stager:
                 arrays[n] = pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
         self.con.register("_stg_arrow", pa.table(arrays))
         try:
-            self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM "_stg_arrow"')
+            self.con.execute(f'CREATE TEMP TABLE {ident(table)} AS SELECT * FROM "_stg_arrow"')
         finally:
             self.con.unregister("_stg_arrow")
         return table
 
     # -- checking -----------------------------------------------------------------------------
     def columns_of(self, dataset: Dataset, source: str, constants: dict[str, str]) -> list[Column]:
-        present = {r[0] for r in self.con.execute(f'DESCRIBE "{source}"').fetchall()}
+        present = {r[0] for r in self.con.execute(f"DESCRIBE {ident(source)}").fetchall()}
         return [c for c in dataset.columns if c.name in present or c.name in constants]
 
     def stage(self, dataset: Dataset, source: str, label: str | Where, ctx: ParseContext,
@@ -213,13 +223,14 @@ class Stager:
         columns = self.columns_of(dataset, source, constants)
         try:
             checked = self._fast_check(dataset, source, columns, ctx, constants)
-        except duckdb.Error as exc:
+        except DatabaseError as exc:
             raise InputError(_("{file}: {reason}", file=where.place(),
                                reason=_csv_error(exc))) from None
         rows, bad, warned, read = self.con.execute(
             f'SELECT count(*), count_if("_bad"), count_if("_warn"), (SELECT count(*) FROM '
-            f'"{source}") FROM "{checked}"').fetchone()  # type: ignore[misc]
-        rule_bad = self._rule_violations(dataset, checked, {c.name for c in columns}, where)
+            f"{ident(source)}) FROM {ident(checked)}").fetchone()  # type: ignore[misc]
+        rule_bad = self._rule_violations(dataset, checked, {c.name for c in columns}, where,
+                                         ctx.values)
         repeated = self._repeated_keys(dataset, checked, {c.name for c in columns})
         staged = Staged(where.file, checked, int(rows),
                         empty_rows=empty_rows + int(read) - int(rows))
@@ -244,42 +255,51 @@ class Stager:
         parsed = {c.name: parse_column(c, ctx) for c in columns}
         for p in parsed.values():  # the parsed value as the last helper: computed once
             p.helpers["val"] = p.value
-        joins, out, bad, warn, empty = [], [], [], [], []
+        joins_sql: list[str] = []
+        out_sql: list[str] = []
+        bad_sql: list[str] = []
+        warn_sql: list[str] = []
+        empty_sql: list[str] = []
         for i, c in enumerate(columns):
             if c.name in lookups:
-                table = self._lookup(cells, c, parsed[c.name])
-                joins.append(f'LEFT JOIN "{table}" l{i} ON l{i}.v IS NOT DISTINCT FROM s."{c.name}"')
-                out.append(f'l{i}.val AS "{c.name}"')
-                bad.append(f"l{i}.bad")
-                warn.append(f"l{i}.warn")
-                empty.append(f"l{i}.empty")
+                table = self._lookup(cells, c, parsed[c.name], ctx.values)
+                joins_sql.append(f"LEFT JOIN {ident(table)} l{int(i)} ON l{int(i)}.v IS NOT "
+                                 f"DISTINCT FROM s.{ident(c.name)}")
+                out_sql.append(f"l{int(i)}.val AS {ident(c.name)}")
+                bad_sql.append(f"l{int(i)}.bad")
+                warn_sql.append(f"l{int(i)}.warn")
+                empty_sql.append(f"l{int(i)}.empty")
             else:
-                value, is_bad, warning = self._flags(c, parsed[c.name])
-                out.append(f'{value} AS "{c.name}"')
-                bad.append(is_bad)
-                warn.append(warning)
+                value_sql, is_bad_sql, warning_sql = self._flags_sql(c, parsed[c.name])
+                out_sql.append(f"{value_sql} AS {ident(c.name)}")
+                bad_sql.append(is_bad_sql)
+                warn_sql.append(warning_sql)
                 if c.name not in constants:
-                    empty.append(f's."{c.name}" IS NULL')
+                    empty_sql.append(f"s.{ident(c.name)} IS NULL")
         inline = {c.name: parsed[c.name] for c in columns if c.name not in lookups}
-        inner = with_helpers(f'"{cells}"', [_cell(c, constants, trim=c.name not in lookups)
-                                            for c in columns], inline)
-        out.append(f'({" OR ".join(bad) or "false"}) AS "_bad"')
-        out.append(f'({" OR ".join(warn) or "false"}) AS "_warn"')
+        inner_sql = with_helpers(ident(cells),
+                                 [_cell_sql(c, constants, ctx.values, trim=c.name not in lookups)
+                                  for c in columns], inline)
+        out_sql.append(f'({" OR ".join(bad_sql) or "false"}) AS "_bad"')
+        out_sql.append(f'({" OR ".join(warn_sql) or "false"}) AS "_warn"')
         checked = self._name("chk")
         # a row whose every cell is empty is no row (a blank Excel row, ";;;;"): skipped
-        self.con.execute(f'CREATE TEMP TABLE "{checked}" AS SELECT {", ".join(out)} '
-                         f'FROM ({inner}) s {" ".join(joins)} WHERE NOT {problems.blank(empty)}')
+        sql = (f"CREATE TEMP TABLE {ident(checked)} AS SELECT {', '.join(out_sql)} "
+               f"FROM ({inner_sql}) s {' '.join(joins_sql)} "
+               f"WHERE NOT {problems.blank_sql(empty_sql)}")
+        self.con.execute(sql, ctx.values.of(sql))
         return checked
 
-    def _flags(self, c: Column, p: ParsedColumn) -> tuple[str, str, str]:
+    def _flags_sql(self, c: Column, p: ParsedColumn) -> tuple[str, str, str]:
         """SQL for a column's stored value, its bad flag and its warning flag."""
-        cell, val = f'"{c.name}"', f'"{c.name}__val"'
-        value = self.pseudonymizer.sql(val) if c.kind is Kind.PERSON else val
-        is_bad = f"({cell} IS NOT NULL AND {val} IS NULL)"
+        cell_sql, val_sql = ident(c.name), ident(f"{c.name}__val")
+        value_sql = self.pseudonymizer.pseudonym_sql(val_sql) if c.kind is Kind.PERSON else val_sql
+        is_bad_sql = f"({cell_sql} IS NOT NULL AND {val_sql} IS NULL)"
         if c.required:
-            is_bad = f"({cell} IS NULL OR {is_bad})"
-        warning = f"coalesce({expand(p.warning[0], c.name)}, false)" if p.warning else "false"
-        return value, is_bad, warning
+            is_bad_sql = f"({cell_sql} IS NULL OR {is_bad_sql})"
+        warning_sql = (f"coalesce({expand(p.warning[0], c.name)}, false)" if p.warning
+                       else "false")
+        return value_sql, is_bad_sql, warning_sql
 
     def _few_distinct(self, dataset: Dataset, columns: list[Column],
                       constants: dict[str, str]) -> set[str]:
@@ -289,20 +309,22 @@ class Stager:
         return {c.name for c in columns if c.kind not in inline and c.name not in constants
                 and not (c.kind is Kind.PERSON and c.name in dataset.key)}
 
-    def _lookup(self, cells: str, c: Column, p: ParsedColumn) -> str:
+    def _lookup(self, cells: str, c: Column, p: ParsedColumn, values: Values) -> str:
         """Each distinct cell of the column with its value, bad flag and warning flag."""
         table = self._name("lookup")
-        distinct = f'(SELECT DISTINCT "{c.name}" AS "_raw" FROM "{cells}")'
-        query = with_helpers(distinct, ['"_raw"', f'{trimmed("_raw")} AS "{c.name}"'], {c.name: p})
-        value, is_bad, warning = self._flags(c, p)
-        self.con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT "_raw" AS v, {value} AS val, '
-                         f'{is_bad} AS bad, {warning} AS warn, "{c.name}" IS NULL AS empty '
-                         f"FROM ({query})")
+        distinct_sql = f'(SELECT DISTINCT {ident(c.name)} AS "_raw" FROM {ident(cells)})'
+        query_sql = with_helpers(distinct_sql, ['"_raw"', f'{trimmed("_raw")} AS {ident(c.name)}'],
+                                 {c.name: p})
+        value_sql, is_bad_sql, warning_sql = self._flags_sql(c, p)
+        sql = (f'CREATE TEMP TABLE {ident(table)} AS SELECT "_raw" AS v, {value_sql} AS val, '
+               f"{is_bad_sql} AS bad, {warning_sql} AS warn, {ident(c.name)} IS NULL AS empty "
+               f"FROM ({query_sql})")
+        self.con.execute(sql, values.of(sql))
         return table
 
     def _rule_violations(self, dataset: Dataset, checked: str, names: set[str],
-                         where: Where) -> int:
-        conditions = []
+                         where: Where, values: Values) -> int:
+        conditions_sql = []
         for rule in dataset.rules:
             if isinstance(rule, RequiredWhen) and rule.when_column in names:
                 if rule.column not in names:
@@ -311,14 +333,16 @@ class Stager:
                         "when {when} is {value}; add the column", file=where.place(),
                         column=rule.column, when=where.column(rule.when_column),
                         value=rule.when_value))
-                conditions.append(f'("{rule.when_column}" = {lit(rule.when_value)} '
-                                  f'AND "{rule.column}" IS NULL)')
+                conditions_sql.append(f"({ident(rule.when_column)} = "
+                                      f"{values.text(rule.when_value)} "
+                                      f"AND {ident(rule.column)} IS NULL)")
             elif isinstance(rule, InOrder) and {rule.earlier, rule.later} <= names:
-                conditions.append(f'"{rule.later}" < "{rule.earlier}"')
-        if not conditions:
+                conditions_sql.append(f"{ident(rule.later)} < {ident(rule.earlier)}")
+        if not conditions_sql:
             return 0
-        row = self.con.execute(f'SELECT count(*) FROM "{checked}" WHERE NOT "_bad" AND '
-                               f'({" OR ".join(conditions)})').fetchone()
+        sql = (f'SELECT count(*) FROM {ident(checked)} WHERE NOT "_bad" AND '
+               f"({' OR '.join(conditions_sql)})")
+        row = self.con.execute(sql, values.of(sql)).fetchone()
         return int(row[0]) if row else 0
 
     def _repeated_keys(self, dataset: Dataset, checked: str, names: set[str]) -> int:
@@ -327,8 +351,8 @@ class Stager:
         key = problems.compared_key(dataset, names, report=False)
         if key is None:
             return 0
-        row = self.con.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{checked}" WHERE '
-                               f'{key.compared} GROUP BY {", ".join(key.exprs)} '
+        row = self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {ident(checked)} WHERE "
+                               f"{key.compared_sql} GROUP BY {', '.join(key.exprs_sql)} "
                                "HAVING count(*) > 1)").fetchone()
         return int(row[0]) if row else 0
 
@@ -336,7 +360,7 @@ class Stager:
                 ctx: ParseContext, constants: dict[str, str], where: Where, *, cells: bool,
                 keys: bool, numbered: bool) -> None:
         """The rare path: number the rows and list every problem and warning."""
-        raw = problems.numbered(self.con, f'"{source}"', self._name("raw"), numbered=numbered)
+        raw = problems.numbered(self.con, ident(source), self._name("raw"), numbered=numbered)
         detailed = self._name("detail")
         parsed = problems.checked_table(self.con, detailed, raw, columns, ctx, constants,
                                         skip_blank=True)
@@ -355,25 +379,33 @@ class Stager:
     def _final_view(self, dataset: Dataset, checked: str, have: set[str]) -> str:
         """The rows typed as the dataset's table, with the rules' derived columns. An empty
         cell, or a column the file does not have, takes the column's default (schools.kind:
-        folkeskole); ``writing`` keeps stored values of existing rows for absent columns."""
+        folkeskole); ``writing`` keeps stored values of existing rows for absent columns.
 
-        def value_of(col: Column) -> str:
-            value = f"CAST({f'c.{_q(col.name)}' if col.name in have else 'NULL'} AS {SQL_TYPES[col.kind]})"
+        A view takes no parameters: the defaults and the derived columns' values are
+        constants of the dataset registry (``sources/*.py``), written as literals."""
+
+        def value_sql(col: Column) -> str:
+            cell_sql = f"c.{ident(col.name)}" if col.name in have else "NULL"
+            typed_sql = f"CAST({cell_sql} AS {SQL_TYPES[col.kind]})"
             if col.default is None:
-                return value
-            return f"coalesce({value}, CAST({lit(col.default)} AS {SQL_TYPES[col.kind]}))"
+                return typed_sql
+            return f"coalesce({typed_sql}, CAST({lit(col.default)} AS {SQL_TYPES[col.kind]}))"
 
-        select = [f"{value_of(col)} AS {_q(col.name)}" for col in dataset.columns]
-        typed = f'SELECT {", ".join(select)} FROM "{checked}" c'
-        outer = [_q(c.name) for c in dataset.columns]
+        select_sql = [f"{value_sql(col)} AS {ident(col.name)}" for col in dataset.columns]
+        typed_sql = f"SELECT {', '.join(select_sql)} FROM {ident(checked)} c"
+        outer_sql = [ident(c.name) for c in dataset.columns]
         for rule in dataset.rules:
             if isinstance(rule, KeyFallback):
-                parts = " || '|' || ".join(f"coalesce(CAST({_q(p)} AS VARCHAR), '')" for p in rule.parts)
-                outer[outer.index(_q(rule.column))] = f"coalesce({_q(rule.column)}, {parts}) AS {_q(rule.column)}"
+                parts_sql = " || '|' || ".join(f"coalesce(CAST({ident(p)} AS VARCHAR), '')"
+                                               for p in rule.parts)
+                outer_sql[outer_sql.index(ident(rule.column))] = (
+                    f"coalesce({ident(rule.column)}, {parts_sql}) AS {ident(rule.column)}")
             elif isinstance(rule, Derived):
-                outer.append(f"{_q(rule.source)} IN {in_list(rule.values)} AS {_q(rule.column)}")
+                outer_sql.append(f"{ident(rule.source)} IN {in_list(rule.values)} "
+                                 f"AS {ident(rule.column)}")
         view = self._name("fin")
-        self.con.execute(f'CREATE TEMP VIEW "{view}" AS SELECT {", ".join(outer)} FROM ({typed})')
+        self.con.execute(f"CREATE TEMP VIEW {ident(view)} AS SELECT {', '.join(outer_sql)} "
+                         f"FROM ({typed_sql})")
         return view
 
     def forget_key(self) -> None:
@@ -384,21 +416,19 @@ class Stager:
         for (name,) in self.con.execute(
                 "SELECT view_name FROM duckdb_views() WHERE temporary AND view_name LIKE '_stg_%'"
         ).fetchall():
-            self.con.execute(f'DROP VIEW IF EXISTS temp."{name}"')
+            self.con.execute(f"DROP VIEW IF EXISTS temp.{ident(name)}")
         for (name,) in self.con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '_stg_%'"
         ).fetchall():
-            self.con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
+            self.con.execute(f"DROP TABLE IF EXISTS temp.{ident(name)}")
 
 
-def _cell(c: Column, constants: dict[str, str], *, trim: bool) -> str:
+def _cell_sql(c: Column, constants: dict[str, str], values: Values, *, trim: bool) -> str:
+    """A column's cell: the file's (trimmed unless ``trim`` is False), or the constant given
+    for every row (a --snapshot-date), bound as a parameter."""
     if c.name in constants:
-        return f'{lit(constants[c.name])} AS "{c.name}"'
-    return f'{trimmed(c.name)} AS "{c.name}"' if trim else f'"{c.name}"'
-
-
-def _q(name: str) -> str:
-    return f'"{name}"'
+        return f"{values.text(constants[c.name])} AS {ident(c.name)}"
+    return f"{trimmed(c.name)} AS {ident(c.name)}" if trim else ident(c.name)
 
 
 def _csv_error(exc: Exception) -> str:

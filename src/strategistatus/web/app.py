@@ -2,8 +2,10 @@
 
 Every page has a context function (contexts.py) that feeds both its template and its API
 twin under /api/v1. Roles are enforced in principal.py; sign-in, sessions, CSRF and the
-audit log come from security.py and the store. The app holds the workspace's database as its
-one writer; requests take turns on it (a lock), so a reader never sees half an import.
+audit log come from security.py and the store. Each request reads one generation of the
+database (``readers.py``: pinned for the whole request, so an answer is never half old, half
+new); what writes opens the workspace's one writer in a worker thread and waits its turn
+there; nothing waits on the event loop, and no reader waits for a writer.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from .inputs import Day, Text, check_day, page_day
 from .language import request_lang, words
 from .limits import BodyLimit, session_cookie
 from .principal import PUBLIC, Principal
+from .readers import Readers
 
 SESSION_COOKIE = "strategistatus_session"
 PRESESSION_COOKIE = "strategistatus_form"
@@ -60,14 +63,15 @@ _PEEKING: ContextVar[bool] = ContextVar("peeking", default=False)
 @dataclass
 class State:
     ws: Workspace
-    store: Any
+    readers: Readers
     strategy: Any
     clock: Callable[[], dt.datetime]
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    _schools: dict[str, str] | None = None
-    _cache: dict[tuple, Any] = field(default_factory=dict)
-    _version: tuple | None = None
-    _data_version: tuple | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)  # the session cache's
+    _schools: tuple[tuple[int, int], dict[str, str]] | None = None
+    _cache: dict[tuple, Any] = field(default_factory=dict)  # (version, key) -> context
+    _version: tuple[int, int] | None = None  # the newest version seen
+    _computing: dict[tuple, threading.Lock] = field(default_factory=dict)
+    _memo_guard: threading.Lock = field(default_factory=threading.Lock)
     _sessions: dict[str, tuple[dt.datetime, Any]] = field(default_factory=dict)
     _pending_audit: list[tuple] = field(default_factory=list)
     _audit_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -82,42 +86,60 @@ class State:
         return self.memo(("measurement date", today),
                          lambda: measurement_date(self.store, None, today))
 
-    def data_changed(self) -> None:
-        """Forget computed pages after the app itself changed the data."""
-        self._data_version = None
-        self._schools = None
+    @property
+    def store(self) -> Any:
+        """The reader of this request's generation (``readers.Readers.pinned``)."""
+        if _PEEKING.get():
+            raise NotCached
+        return self.readers.store()
 
     def school_names(self) -> dict[str, str]:
-        if self._schools is None:
-            if _PEEKING.get():
-                raise NotCached
-            rows = self.store.table("schools").select("school_id", "name").to_pyarrow().to_pylist()
-            self._schools = {r["school_id"]: r["name"] for r in rows}
-        return self._schools
+        kept = self._schools
+        if kept is not None and kept[0] == self._generation():
+            return kept[1]
+        if _PEEKING.get():
+            raise NotCached
+        store = self.store
+        rows = store.table("schools").select("school_id", "name").to_pyarrow().to_pylist()
+        names = {r["school_id"]: r["name"] for r in rows}
+        self._schools = (self._generation(), names)
+        return names
+
+    def _generation(self) -> tuple[int, int]:
+        """The generation this request reads (the pinned one, else the current one) and
+        the accounts' epoch (``readers.Readers.bump``)."""
+        if not _PEEKING.get():
+            held = self.readers.store()
+            return int(held.base), int(getattr(held, "epoch", 0))
+        return self.readers.version()
 
     def memo(self, key: tuple, make: Callable[[], Any]) -> Any:
-        """A computed page context, kept until the data changes (see Store.data_version).
-        On the event loop (``peeking``) only a kept one is returned; anything that needs the
-        database raises NotCached, and the caller computes it in a worker thread."""
+        """A computed page context, kept per data version (the generation and the accounts'
+        epoch). On the event loop (``peeking``) only a kept one is returned; anything that
+        needs the database raises NotCached, and the caller computes it in a worker thread.
+        Requests that miss the same context at once compute it once: the first computes,
+        the others wait for its answer (after an import, every reader misses together)."""
+        version = self._generation()
+        slot = (version, key)
+        hit = self._cache.get(slot)
+        if hit is not None:
+            return hit  # shared: callers that change it copy what they change
         if _PEEKING.get():
-            version = self._data_version
-            hit = self._cache.get(key) if version is not None and version == self._version \
-                else None
-            if hit is None:
-                raise NotCached
-            return hit
-        if self._data_version is None:  # only this app writes while it runs (one writer)
-            self._data_version = self.store.data_version()
-        version = self._data_version
-        if self._version != version:
-            self._cache.clear()
-            self._version = version
-        hit = self._cache.get(key)
-        if hit is None:
-            if len(self._cache) > 256:
+            raise NotCached
+        with self._memo_guard:
+            if self._version is None or version > self._version:
+                keep = {version, self._version}  # the newest and the one before it
+                self._version = version
+                self._cache = {k: v for k, v in self._cache.items() if k[0] in keep}
+                self._computing = {k: v for k, v in self._computing.items() if k[0] in keep}
+            if len(self._cache) > 512:
                 self._cache.clear()
-            hit = self._cache[key] = make()
-        return hit  # shared: callers that change it copy what they change
+            flight = self._computing.setdefault(slot, threading.Lock())
+        with flight:
+            hit = self._cache.get(slot)
+            if hit is None:
+                hit = self._cache[slot] = make()
+        return hit
 
     def cached_session(self, token: str) -> dict[str, Any] | None:
         """The session of a token, looked up at most every few seconds (sign-out through the
@@ -154,12 +176,14 @@ class State:
 
     def audit(self, principal: Principal, action: str, obj: str | None = None,
               school_id: str | None = None, detail: str | None = None) -> None:
-        """Write an audit entry (the caller holds the lock). Views of school detail are
+        """Write an audit entry (to the accounts: no lock needed). Views of school detail are
         many: they are written in one transaction at most a second later (or at shutdown)."""
         entry = (self.clock(), principal.name, action, obj, school_id)
         if action != "view_school":
             self.flush_audit()
             self.store.accounts.audit(*entry, detail)
+            if action.startswith("user_"):
+                self.readers.bump()  # goal 7 counts leaders' sign-ins by their role
             return
         if self.note_view(principal, obj, school_id):
             self.flush_audit()
@@ -187,18 +211,16 @@ class SignIn(BaseModel):
 
 
 def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.now) -> FastAPI:
-    store = ws.open_store()
-    ws.share_store(store)
-    state = State(ws, store, load_strategy(ws.strategy_path), clock)
+    readers = Readers(ws)
+    ws.open_store(read_only=True).close()  # made or brought up to date before serving
+    state = State(ws, readers, load_strategy(ws.strategy_path), clock)
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # noqa: ANN202
         sweeping = asyncio.create_task(_every_minute(sweep_uploads))
         yield
         sweeping.cancel()
-        with state.lock:
-            state.flush_audit()
-        ws.unshare_store()
-        store.close()
+        state.flush_audit()
+        readers.close()
 
     app = FastAPI(title="strategistatus", version="1", openapi_url="/api/v1/openapi.json",
                   docs_url=None, redoc_url=None, lifespan=lifespan)
@@ -235,7 +257,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @contextmanager
     def db() -> Iterator[State]:
-        with state.lock:
+        """One generation of the data for the block (a worker thread's whole answer)."""
+        with readers.pinned():
             yield state
 
     async def at_once(compute: Callable[[], T]) -> T:
@@ -314,6 +337,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     def api_sign_in(body: SignIn, request: Request, response: Response) -> dict[str, Any]:
         with db():
             result = state.sessions().sign_in(body.name, body.password, _ip(request), state.clock())
+        if result is not None:
+            readers.bump()  # goal 7 counts leaders' sign-ins
         if result is None:
             raise HTTPException(status_code=401, detail="wrong name or password, or too many tries")
         token, csrf_token = result
@@ -426,6 +451,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
             raise HTTPException(status_code=403, detail="the form has expired; reload the page")
         with db():
             result = state.sessions().sign_in(name, password, _ip(request), state.clock())
+        if result is not None:
+            readers.bump()  # goal 7 counts leaders' sign-ins
         if result is None:
             return RedirectResponse("/sign-in?error=1", status_code=303)
         response = RedirectResponse("/", status_code=303)

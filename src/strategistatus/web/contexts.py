@@ -82,7 +82,22 @@ def public_release(state: Any) -> PublicRelease:
     """The public's release of the current data (kept until the data change)."""
     today = state.clock().date()
     return state.memo(("public release", today), lambda: PublicRelease(
-        state.store, state.strategy, today))
+        _RequestStore(state), state.strategy, today))
+
+
+class _RequestStore:
+    """The store of whichever request uses a kept object: a DuckDB connection belongs to one
+    thread, and a kept ``PublicRelease`` computes lazily, in the threads of later requests
+    (each on its own connection to the same generation: the memo is per generation)."""
+
+    def __init__(self, state: Any) -> None:
+        self._state = state
+
+    def table(self, name: str) -> Any:
+        return self._state.store.table(name)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._state.store, name)
 
 
 def _overview(state: Any, at: dt.date, lang: str) -> dict[str, Any]:

@@ -96,9 +96,9 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
 
     def run_import(who: Principal, upload: Upload, *, dry_run: bool,
                    lang: str | None = None) -> dict[str, Any]:
-        """Read the file and check every row on a connection of its own (no lock: other
-        users go on meanwhile), then write it unless a dry run, holding the database only
-        for that. An upload that cannot be imported is deleted at once; one that was
+        """Read the file and check every row on a reader of its own (other users go on
+        meanwhile), then write it unless a dry run, through the workspace's one writer
+        (waiting for it here, in a worker thread). An upload that cannot be imported is deleted at once; one that was
         imported too. Messages are in ``lang`` (default: the workspace's language)."""
         with language(lang or state.ws.settings.language):
             return _run_import(who, upload, dry_run=dry_run)
@@ -109,7 +109,7 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
                 with read_files(state.ws, upload.dataset, [upload.path], dry_run=dry_run,
                                 labels=[upload.label]) as read, state.store.cursor() as checker:
                     report = stage_and_write(state.ws, read, user=who.name, now=state.clock(),
-                                             store=checker, writer=db)
+                                             store=checker)
             except StrategistatusError as exc:
                 area.delete(upload.upload_id)
                 if not dry_run:
@@ -125,7 +125,6 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
         if not dry_run:
             _audit_import(who, upload, "written" if report.written else
                           "unchanged" if report.ok else "refused")
-            state.data_changed()
         return _report_json(report) | {"upload_id": upload.upload_id}
 
     def _audit_import(who: Principal, upload: Upload, outcome: str) -> None:
@@ -225,13 +224,12 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
                           who: Principal = Depends(staff_writing)) -> dict[str, Any]:  # noqa: B008
         if goal_id not in {g.id for g in state.strategy.goals}:
             raise HTTPException(status_code=404, detail="no such goal")
+        try:  # the writer publishes a new generation: read it afterwards, not before
+            reports.set_narrative(state.ws, goal_id, round, text, now=state.clock())
+        except StrategistatusError as exc:  # the round is closed
+            raise HTTPException(status_code=409, detail=str(exc)) from exc
+        state.audit(who, "narrative", f"{round}:{goal_id}")
         with db():
-            try:
-                reports.set_narrative(state.ws, goal_id, round, text, now=state.clock())
-            except StrategistatusError as exc:  # the round is closed
-                raise HTTPException(status_code=409, detail=str(exc)) from exc
-            state.data_changed()
-            state.audit(who, "narrative", f"{round}:{goal_id}")
             return narratives_ctx(round)
 
     @app.get("/narratives", response_class=HTMLResponse, include_in_schema=False)
@@ -248,13 +246,11 @@ def add_operations(app: FastAPI, state: Any, templates: Any, principal: Callable
                         who: Principal = Depends(staff_reading)  # noqa: B008
                         ) -> RedirectResponse:
         form_csrf(who, csrf_token)
-        with db():
-            try:
-                reports.set_narrative(state.ws, goal, round, text, now=state.clock())
-            except StrategistatusError as exc:  # no such goal, an empty text, a closed round
-                raise HTTPException(status_code=422, detail=str(exc)) from exc
-            state.data_changed()
-            state.audit(who, "narrative", f"{round}:{goal}")
+        try:
+            reports.set_narrative(state.ws, goal, round, text, now=state.clock())
+        except StrategistatusError as exc:  # no such goal, an empty text, a closed round
+            raise HTTPException(status_code=422, detail=str(exc)) from exc
+        state.audit(who, "narrative", f"{round}:{goal}")
         return RedirectResponse("/narratives?" + urlencode({"round": round}), status_code=303)
 
     # -- reports ------------------------------------------------------------------------------

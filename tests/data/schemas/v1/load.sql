@@ -1,0 +1,15 @@
+COPY courses FROM 'v1/courses.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY course_copies FROM 'v1/course_copies.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY devices FROM 'v1/devices.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY enrolments FROM 'v1/enrolments.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY finances FROM 'v1/finances.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY import_batches FROM 'v1/import_batches.csv' (FORMAT 'csv', force_not_null ('dataset', 'file_name', 'sha256', 'imported_at', 'user_name', 'rows_read', 'inserted', 'updated', 'unchanged', 'removed', 'warnings', 'batch_id'), quote '"', delimiter ',', header 1);
+COPY messages FROM 'v1/messages.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY milestones FROM 'v1/milestones.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY pupils FROM 'v1/pupils.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY pupil_plans FROM 'v1/pupil_plans.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY results FROM 'v1/results.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY schools FROM 'v1/schools.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY staff FROM 'v1/staff.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY store_meta FROM 'v1/store_meta.csv' (FORMAT 'csv', force_not_null 'key', quote '"', delimiter ',', header 1);
+COPY trainings FROM 'v1/trainings.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);

@@ -1,0 +1,16 @@
+COPY courses FROM 'v2/courses.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY course_copies FROM 'v2/course_copies.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY devices FROM 'v2/devices.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY enrolments FROM 'v2/enrolments.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY finances FROM 'v2/finances.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY import_batches FROM 'v2/import_batches.csv' (FORMAT 'csv', force_not_null ('dataset', 'file_name', 'sha256', 'imported_at', 'user_name', 'rows_read', 'inserted', 'updated', 'unchanged', 'removed', 'warnings', 'batch_id'), quote '"', delimiter ',', header 1);
+COPY messages FROM 'v2/messages.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY milestones FROM 'v2/milestones.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY pupils FROM 'v2/pupils.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY pupil_plans FROM 'v2/pupil_plans.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY results FROM 'v2/results.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY schools FROM 'v2/schools.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY staff FROM 'v2/staff.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
+COPY status_overrides FROM 'v2/status_overrides.csv' (FORMAT 'csv', force_not_null ('goal', 'reason', 'set_by', 'set_at', 'override_id'), quote '"', delimiter ',', header 1);
+COPY store_meta FROM 'v2/store_meta.csv' (FORMAT 'csv', force_not_null 'key', quote '"', delimiter ',', header 1);
+COPY trainings FROM 'v2/trainings.csv' (FORMAT 'csv', force_not_null '_batch', quote '"', delimiter ',', header 1);
