@@ -3,6 +3,7 @@
     python benchmarks/readers_during_import.py                 # demo data, 1,000,000 rows, 50 readers
     python benchmarks/readers_during_import.py --small --rows 200000 --readers 20
     python benchmarks/readers_during_import.py --json > figures.json   # table on stderr
+    python benchmarks/readers_during_import.py --postgres      # the same on PostgreSQL
 
 Part 1: `strategistatus serve` on the demo municipality (`strategistatus demo` into a
 temporary folder; the small sample set of examples/ with --small, or when the demo fails or
@@ -45,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import engine_choice
 import httpx
 from import_speed import BOM, courses_sql
 from machine import load_average, machine, print_machine
@@ -60,14 +62,17 @@ Say = Callable[[str], None]
 
 
 # -- the workspace, the file, the server ---------------------------------------------------------
-def demo_workspace(folder: Path, small: bool, timeout: float, say: Say) -> tuple[Path, str]:
-    """The demo municipality (``strategistatus demo``), else the sample exports; which one."""
+def demo_workspace(folder: Path, small: bool, timeout: float, say: Say,
+                   url: str | None = None) -> tuple[Path, str]:
+    """The demo municipality (``strategistatus demo``), else the sample exports; which one.
+    ``url``: on that PostgreSQL database."""
     root = folder / "ws"
+    on = ["--database", url] if url else []
     if not small:
         say("building the demo municipality (strategistatus demo) ...")
         try:
-            done = subprocess.run([str(EXE), "demo", "--out", str(root)], capture_output=True,
-                                  text=True, timeout=timeout)
+            done = subprocess.run([str(EXE), *on, "demo", "--out", str(root)],
+                                  capture_output=True, text=True, timeout=timeout)
             if done.returncode == 0:
                 return root, "demo municipality"
             say(f"strategistatus demo failed: {done.stderr.strip()[-300:]}")
@@ -79,9 +84,13 @@ def demo_workspace(folder: Path, small: bool, timeout: float, say: Say) -> tuple
     from make_examples import IMPORTS
 
     from strategistatus.importer import import_files
+    from strategistatus.settings import Settings
+    from strategistatus.store.postgres_engine import drop_schema
     from strategistatus.workspace import init_workspace
 
-    ws = init_workspace(root)
+    if url:
+        drop_schema(url)  # what the failed demo left
+    ws = init_workspace(root, settings=Settings(database=url or ""))
     for dataset, name in IMPORTS:
         if not import_files(ws, dataset, [EXAMPLES / "data" / name], user="benchmark").ok:
             raise SystemExit(f"the sample export {name} did not import")
@@ -259,6 +268,7 @@ def print_figures(result: dict[str, Any], out: Any) -> None:
 
     print_machine(result["machine"], print, versions=f"DuckDB {duckdb.__version__}, ")
     r, d = result["during_import"], result["dates"]
+    print(f"engine: {result['engine']}")
     print(f"workspace: {result['workspace']}; {result['rows']:,} courses imported with "
           f"{result['readers']} readers of {', '.join(PATHS)}")
     verdict = "ok" if r["import_ok"] else f"FAILED: {' '.join(r['import_problem'].split())}"
@@ -291,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=HERE / "_work")
     parser.add_argument("--json", action="store_true",
                         help="the figures as JSON on stdout (the table on stderr)")
+    engine_choice.add_arguments(parser)
     args = parser.parse_args(argv)
     text_out = sys.stderr if args.json else sys.stdout
 
@@ -300,8 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     info = machine(duckdb=duckdb.__version__)
     os.environ["STRATEGISTATUS_LANG"] = "en"
-    with tempfile.TemporaryDirectory(prefix="readers-", dir=args.workdir) as folder:
-        root, which = demo_workspace(Path(folder), args.small, args.demo_timeout, say)
+    with tempfile.TemporaryDirectory(prefix="readers-", dir=args.workdir) as folder, \
+            engine_choice.database(args) as url:
+        root, which = demo_workspace(Path(folder), args.small, args.demo_timeout, say, url)
         say(f"workspace: {which}")
         with serving(root) as url:
             schools = [s["school_id"] for s in httpx.get(url + "/api/v1/schools").json()]
@@ -310,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
             say("200 concurrent requests at 50 dates ...")
             dates = asyncio.run(many_dates(url))
     info["load_average_end"] = load_average()
-    result = {"machine": info, "workspace": which, "rows": args.rows, "readers": args.readers,
+    result = {"machine": info, "engine": engine_choice.engine_name(url), "workspace": which,
+              "rows": args.rows, "readers": args.readers,
               "during_import": during, "dates": dates, "targets": {
                   f"readers p95 < {TARGET_P95_MS:.0f} ms": during["p95_ms"] < TARGET_P95_MS,
                   "readers: no errors": during["errors"] == 0,

@@ -1,6 +1,7 @@
 """Load on the dashboard and API: 50 concurrent clients on loopback, p95 latencies.
 
     python benchmarks/web_load.py [--seconds 20] [--connections 50] [--workdir DIR]
+    python benchmarks/web_load.py --postgres     # the same on PostgreSQL (a throwaway server)
 
 Starts `strategistatus serve` on the demo municipality (built into benchmarks/_work/demo-ws
 when missing), signs in a central user, and runs wrk (Debian's package) against two groups
@@ -24,6 +25,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import engine_choice
 
 HERE = Path(__file__).resolve().parent
 EXE = Path(sys.executable).parent / "strategistatus"
@@ -57,15 +60,26 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=HERE / "_work")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=50)
+    engine_choice.add_arguments(parser)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
+    with engine_choice.database(args) as url:
+        run(args, url)
+
+
+def run(args: argparse.Namespace, url: str | None) -> None:
     from strategistatus.demo import create_demo
+    from strategistatus.settings import Settings
     from strategistatus.web.security import hash_password
     from strategistatus.workspace import Workspace
 
-    root = args.workdir / "demo-ws"
-    ws = Workspace(root) if (root / "strategistatus.toml").exists() else create_demo(root)
+    if url:  # a new database each run: the demo is built on it
+        root = args.workdir / "demo-ws-postgres"
+        ws = create_demo(root, settings=Settings(database=url))
+    else:
+        root = args.workdir / "demo-ws"
+        ws = Workspace(root) if (root / "strategistatus.toml").exists() else create_demo(root)
     with ws.open_store() as store:
         if store.accounts.user("belastning") is None:
             import datetime as dt
@@ -114,7 +128,8 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
     targets = {"api": 100.0, "pages": 300.0}
-    print(f"machine: {os.cpu_count()} cores; {args.connections} connections, {args.seconds} s each")
+    print(f"machine: {os.cpu_count()} cores; engine: {engine_choice.engine_name(url)}; "
+          f"{args.connections} connections, {args.seconds} s each")
     for name, r in results.items():
         ok = r["p95"] < targets[name] and r["errors"] == 0 and r["non2xx"] == 0
         print(f"{name:6} p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  p99 {r['p99']:7.1f} ms  "

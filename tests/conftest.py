@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from engines import ENGINES
 from leakscan import LogScan, Recorder, scan_temp, scan_tree
+from pg_server import pg_server, pg_url  # noqa: F401 - fixtures for every test module
 from strategistatus.importer import ImportReport, import_files
 from strategistatus.workspace import Workspace, init_workspace
 
@@ -24,6 +26,12 @@ NOW = dt.datetime(2018, 1, 31, 12, 0)
 def ws(tmp_path: Path) -> Workspace:
     """A new, empty workspace with the shipped strategy."""
     return init_workspace(tmp_path / "ws")
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each engine in turn (``engines``): a test asking for it runs on both."""
+    return str(request.param)
 
 
 def write(path: Path, text: str, encoding: str = "utf-8-sig") -> Path:

@@ -24,6 +24,7 @@ planted number in each of the places above.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -196,8 +197,13 @@ def scan_temp(root: Path, since: float, findings: Findings, *, skip: tuple[str, 
                 continue  # read with its workspace
             if beside and path.suffix.lower() not in REPORT_LIKE:
                 continue  # a test's input beside a workspace
-            if path.stat().st_size < 1 << 28 and path.stat().st_mtime >= since:
-                scan_file(path, findings)
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # gone meanwhile (a PostgreSQL server's own files)
+                continue
+            if stat.st_size < 1 << 28 and stat.st_mtime >= since:
+                with contextlib.suppress(FileNotFoundError):
+                    scan_file(path, findings)
 
 
 _NOT_OURS = {".venv", "venv", "node_modules", ".git", "site-packages", "__pycache__"}

@@ -18,6 +18,7 @@ are made on that server instead. Without PostgreSQL the tests are skipped, but i
 
 from __future__ import annotations
 
+import atexit
 import os
 import pwd
 import re
@@ -69,6 +70,24 @@ class PgServer:
         name = f"test_{secrets.token_hex(6)}"
         with psycopg.connect(self.admin_url, autocommit=True) as con:
             con.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        self.databases.add(name)
+        return self.url(name)
+
+    def clone_database(self, url: str) -> str:
+        """A new database holding a copy of ``url``'s (PostgreSQL's template copy; nobody
+        may be connected to ``url`` meanwhile); its URL."""
+        name = f"test_{secrets.token_hex(6)}"
+        source = urlsplit(url).path.lstrip("/")
+        for attempt in range(50):  # a client that just left may still be leaving
+            try:
+                with psycopg.connect(self.admin_url, autocommit=True) as con:
+                    con.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(name), sql.Identifier(source)))
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 49:
+                    raise
+                time.sleep(0.2)
         self.databases.add(name)
         return self.url(name)
 
@@ -230,6 +249,16 @@ def _acquire() -> PgServer:
                 raise
     _users += 1
     return _shared
+
+
+def shared() -> PgServer:
+    """The session's server, started when the first test asks for it (``pg_server``); a
+    server started here is stopped when the test run ends."""
+    if _shared is not None:
+        return _shared
+    server = _acquire()
+    atexit.register(_release)
+    return server
 
 
 def _release() -> None:

@@ -1,5 +1,5 @@
-"""Backup and restore: the same figures and report after the way back, checked members,
-and a backup taken while the server runs."""
+"""Backup and restore on both engines: the same figures and report after the way back,
+checked members, and a backup taken while the server runs."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_import, write
-from strategistatus.store import duckdb_engine
-from strategistatus.workspace import Workspace, init_workspace
+from engines import fingerprint, new_workspace
+from strategistatus.workspace import Workspace
 
 EXE = str(Path(os.environ.get("VIRTUAL_ENV", ".venv")) / "bin" / "strategistatus")
 if not Path(EXE).exists():
@@ -32,6 +32,11 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
+def ws(tmp_path: Path, engine: str) -> Workspace:
+    return new_workspace(tmp_path / "ws", engine)
+
+
+@pytest.fixture
 def filled(ws: Workspace, tmp_path: Path) -> Workspace:
     run_import(ws, "schools", write(tmp_path / "schools.csv", SCHOOLS))
     run_import(ws, "courses", write(tmp_path / "courses.csv", COURSES))
@@ -43,7 +48,7 @@ def filled(ws: Workspace, tmp_path: Path) -> Workspace:
 
 def _twin(ws: Workspace, tmp_path: Path) -> Workspace:
     """A new workspace with the same secret key (a restore needs the key it was made with)."""
-    other = init_workspace(tmp_path / "twin")
+    other = new_workspace(tmp_path / "twin", "postgres" if ws.database_url else "duckdb")
     shutil.copyfile(ws.secret_path, other.secret_path)
     return other
 
@@ -86,11 +91,11 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(filled: Workspace, tmp_
     data[len(data) // 2] ^= 0xFF  # one flipped byte inside the database member
     damaged = tmp_path / "damaged.tar"
     damaged.write_bytes(bytes(data))
-    before = duckdb_engine.current_file(filled.database_path)
+    before = fingerprint(filled.root)
     done = cli("restore", str(damaged), "--yes", "-w", str(filled.root))
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert "damaged.tar" in done.stderr + done.stdout
-    assert duckdb_engine.current_file(filled.database_path) == before
+    assert fingerprint(filled.root) == before
     not_a_backup = write(tmp_path / "x.tar", "just text")
     done = cli("restore", str(not_a_backup), "--yes", "-w", str(filled.root))
     assert done.returncode != 0 and "Traceback" not in done.stderr
@@ -131,3 +136,16 @@ def test_a_backup_taken_while_the_server_runs_is_consistent(filled: Workspace, t
     assert cli("restore", str(backup), "--yes", "-w", str(twin.root)).returncode == 0
     with twin.open_store(read_only=True) as store:
         assert store.con.execute("SELECT count(*) FROM courses").fetchone() == (3,)
+
+
+def test_a_backup_of_the_other_engine_is_refused_plainly(filled: Workspace, tmp_path: Path):
+    backup = tmp_path / "backup.tar"
+    assert cli("backup", str(backup), "-w", str(filled.root)).returncode == 0
+    other = new_workspace(tmp_path / "other", "duckdb" if filled.database_url else "postgres")
+    shutil.copyfile(filled.secret_path, other.secret_path)
+    before = fingerprint(other.root)
+    done = cli("restore", str(backup), "--yes", "-w", str(other.root))
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    said = done.stderr + done.stdout
+    assert ("postgres" in said) and ("duckdb" in said), said
+    assert fingerprint(other.root) == before

@@ -342,7 +342,11 @@ CORE_TO_BE_CONVERTED = {"__init__.py", "engine.py", "accounts.py", "schema.py"}
 SQL_CALLS = {"execute", "executemany", "sql", "query", "project", "filter"}
 # functions whose result is SQL made of identifiers, constants and placeholders only
 SQL_BUILDERS = {"ident", "int", "lit", "in_list", "lit_list", "expand", "trimmed",
-                "with_helpers", "sql_message", "sql_clean_line"}
+                "with_helpers", "sql_message", "sql_clean_line", *{
+                    # reviewed one by one (postgres_engine): the PostgreSQL connection string
+                    # for ATTACH, which takes no parameters (the administrator's setting,
+                    # re-serialised by libpq's parser); the schema's own DDL; ``?`` -> ``%s``
+                    "conninfo_literal", "own_ddl", "psycopg_placeholders"}}
 PLACEHOLDERS = {"values", "says"}  # a ``Values`` (or its ``text``): gives ``$p7``
 LITERAL_HELPERS = {"lit", "in_list", "lit_list"}
 REGISTRY_CONSTANTS = {"default", "values", "when_value"}
@@ -426,7 +430,8 @@ def _helper_bodies(tree: ast.Module) -> set[ast.AST]:
     """The nodes inside the definitions of the literal helpers themselves (parsing.lit)."""
     inside: set[ast.AST] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name in LITERAL_HELPERS:
+        if isinstance(node, ast.FunctionDef) and node.name in LITERAL_HELPERS | {
+                "conninfo_literal", "psycopg_placeholders"}:
             inside.update(ast.walk(node))
     return inside
 

@@ -2,10 +2,12 @@
 at random moments, a server killed while it commits an upload, a disk that fills up. After
 each, the database holds the data before the write or after it, never a part, and works.
 
-Black-box: the real command line and server as subprocesses. The database is read back by
-opening the workspace's strategistatus.duckdb read-only with DuckDB here: row count and a
-checksum of every table but the accounts tables (sign-ins and the audit log may change
-while a server runs), without the columns of time stamps (each run writes its own).
+Black-box: the real command line and server as subprocesses, on both engines (``engine``).
+The database is read back directly (``engines.fingerprint``: the DuckDB file read-only, or
+the PostgreSQL database): row count and a checksum of every table but the accounts tables
+(sign-ins and the audit log may change while a server runs), without the columns of time
+stamps (each run writes its own). A full disk is the embedded engine's case: PostgreSQL's
+disk is the server's, watched by its operators.
 """
 
 from __future__ import annotations
@@ -23,15 +25,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import httpx
+import psycopg
 import pytest
 
 from conftest import RECORDER
+from engines import copy_workspace, database_of, fingerprint
 from test_service_concurrency import (
     EXE,
     cli,
-    copy_workspace,
     courses_file,
     pristine,  # noqa: F401 - fixture
     serving,
@@ -42,39 +44,11 @@ from test_service_concurrency import (
 CI = os.environ.get("CI") == "true"
 KILLS = 20 if CI else 8
 SERVER_KILLS = 8 if CI else 4
-ACCOUNTS = {"users", "sessions", "sign_in_failures", "audit_log"}
 PASSWORD = "dræbt-midt-i-skrivningen-2018"
 # room for the database to grow on a "full" disk: 30 more rows fit (also where a write
 # copies the database first, 7 MB here), 1,000,000 courses (about 25 MB more) do not
 ROOM = 10 << 20
 NO_ROOM = re.compile(r"space|plads|file size|too large|for stor|størrelse", re.IGNORECASE)
-
-Fingerprint = dict[str, tuple[int, int]]
-
-
-def fingerprint(root: Path) -> Fingerprint:
-    """Rows and a checksum per table (accounts tables and time stamps left out)."""
-    con = duckdb.connect(str(root / "strategistatus.duckdb"), read_only=True)
-    try:
-        tables = con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = "
-            "current_database() AND NOT temporary AND NOT internal").fetchall()
-        state: Fingerprint = {}
-        for schema, table in tables:
-            if table in ACCOUNTS:
-                continue
-            columns = [f'"{name}"' for name, kind in con.execute(
-                "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = "
-                "current_database() AND schema_name = ? AND table_name = ?",
-                [schema, table]).fetchall() if not kind.startswith("TIMESTAMP")]
-            row = con.execute(f'SELECT count(*), coalesce(sum(hash({", ".join(columns)})), 0) '
-                              f'FROM "{schema}"."{table}"').fetchone()
-            assert row is not None
-            state[f"{schema}.{table}"] = (int(row[0]), int(row[1]))
-        return state
-    finally:
-        con.close()
-
 
 def status_json(root: Path) -> str:
     done = cli("status", "--format", "json", "-w", str(root))
@@ -85,7 +59,14 @@ def status_json(root: Path) -> str:
 # -- when to kill -------------------------------------------------------------------------------
 def _database_files(root: Path) -> dict[str, tuple[int, int]]:
     """Size and time of the database's own entries (its spill folder left out: readers
-    spill too)."""
+    spill too); on PostgreSQL, whether the writer's lock is held (the write has begun)."""
+    url = database_of(root)
+    if url:
+        with psycopg.connect(url, autocommit=True) as con:
+            row = con.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                              "AND database = (SELECT oid FROM pg_database WHERE datname = "
+                              "current_database())").fetchone()
+        return {"writer": (int(row[0]) if row else 0, 0)}
     files = {}
     for path in root.glob("strategistatus.duckdb*"):
         if path.name.endswith(".tmp"):
@@ -276,6 +257,7 @@ def _limited(limit: Callable[[], None] | None, *args: str) -> subprocess.Complet
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", ["duckdb"], indirect=True, scope="module")
 @pytest.mark.parametrize("how", ["disk", "file"])
 def test_an_import_without_room_fails_plainly_and_leaves_the_database_working(
         pristine, tmp_path, how):  # noqa: F811
@@ -292,5 +274,5 @@ def test_an_import_without_room_fails_plainly_and_leaves_the_database_working(
         assert status_json(root) == status_before
         done = _limited(limit, "import", "courses", str(small), "-w", str(root))
         assert done.returncode == 0, done.stdout + done.stderr
-        courses = fingerprint(root)["main.courses"][0]
-    assert courses == before["main.courses"][0] + 30
+        courses = fingerprint(root)["courses"][0]
+    assert courses == before["courses"][0] + 30

@@ -129,7 +129,7 @@ def test_without_yes_nothing_changes(full):
     assert counts(full) == before
     assert full.database_path.resolve().read_bytes() == data
     assert (full.root / "logs" / "import-errors-pupils-20170101-120000.csv").exists()
-    assert not rows(full, "SELECT * FROM audit_log WHERE action = 'purge'")
+    assert not accounts(full, "SELECT * FROM audit_log WHERE action = 'purge'")
 
 
 def _reports(ws: Workspace, out: Path) -> dict[str, bytes]:
@@ -186,7 +186,7 @@ def test_a_second_purge_deletes_nothing_and_each_purge_is_audited(full):
     first = purge_workspace(full, AFTER_ALL, apply=True, now=CLOCK, user="dpo")
     second = purge_workspace(full, AFTER_ALL, apply=True, now=CLOCK, user="dpo")
     assert first.rows > 0 and second.rows == 0 and not any(second.files.values())
-    entries = rows(full, 'SELECT time, "user", object, school_id, detail FROM audit_log '
+    entries = accounts(full, 'SELECT time, "user", object, school_id, detail FROM audit_log '
                          "WHERE action = 'purge' ORDER BY entry_id")
     assert len(entries) == 2
     time, user, obj, school, detail = entries[0]
@@ -210,7 +210,7 @@ def test_a_failure_in_the_middle_leaves_everything_as_before(full):
     rows(full, "ALTER TABLE trainings ALTER COLUMN completed TYPE DATE")
     assert counts(full) == before  # pupils, staff, ... deleted before trainings came back
     assert log.exists()
-    assert not rows(full, "SELECT * FROM audit_log WHERE action = 'purge'")
+    assert not accounts(full, "SELECT * FROM audit_log WHERE action = 'purge'")
 
 
 def test_sessions_failed_sign_ins_and_old_files_go_new_ones_stay(full):

@@ -32,8 +32,8 @@ import httpx
 import pytest
 
 from conftest import RECORDER, write
+from engines import copy_workspace, count_rows, new_workspace
 from strategistatus.importer import import_files
-from strategistatus.workspace import init_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -48,14 +48,15 @@ WAITING = re.compile(r"wait|venter", re.IGNORECASE)  # "waiting for another writ
 
 
 # -- workspaces and files ------------------------------------------------------------------------
-def build_examples(root: Path) -> Path:
-    """A workspace holding every sample export of examples/data (13 datasets, 5 schools)."""
+def build_examples(root: Path, engine: str = "duckdb") -> Path:
+    """A workspace holding every sample export of examples/data (13 datasets, 5 schools),
+    on ``engine``."""
     sys.path.insert(0, str(EXAMPLES))
     try:
         from make_examples import IMPORTS
     finally:
         sys.path.remove(str(EXAMPLES))
-    ws = init_workspace(root)
+    ws = new_workspace(root, engine)
     for dataset, name in IMPORTS:
         report = import_files(ws, dataset, [EXAMPLES / "data" / name], user="tester")
         assert report.ok, [str(e) for e in report.errors[:5]]
@@ -63,20 +64,14 @@ def build_examples(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built once per module; tests work on copies (``examples_ws``)."""
-    return build_examples(tmp_path_factory.mktemp("pristine") / "ws")
+def pristine(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    """Built once per module and engine; tests work on copies (``examples_ws``)."""
+    return build_examples(tmp_path_factory.mktemp("pristine") / "ws", engine)
 
 
 @pytest.fixture
 def examples_ws(pristine: Path, tmp_path: Path) -> Path:
     return copy_workspace(pristine, tmp_path / "ws")
-
-
-def copy_workspace(source: Path, target: Path) -> Path:
-    """A copy that works on its own: links (the database may be a relative link to its
-    current version) are copied as links."""
-    return Path(shutil.copytree(source, target, symlinks=True))
 
 
 def courses_file(path: Path, rows: int, prefix: str, schools: Sequence[str] = SCHOOLS) -> Path:
@@ -288,15 +283,10 @@ def test_two_imports_at_once_both_succeed_the_second_waiting_for_the_first(examp
         print(f"attempt {attempt + 1}: said they wait: {said[-1]}")
         if any(said[-1]):
             break
-    con = duckdb.connect(str(examples_ws / "strategistatus.duckdb"), read_only=True)
-    try:
-        for attempt in range(len(said)):
-            for p in "AB":
-                found = con.execute("SELECT count(*) FROM courses WHERE starts_with(course_id, "
-                                    f"'{p}{attempt}-')").fetchone()
-                assert found == (rows,), (p, attempt, found)
-    finally:
-        con.close()
+    for attempt in range(len(said)):
+        for p in "AB":
+            found = count_rows(examples_ws, "courses", "course_id LIKE ?", (f"{p}{attempt}-%",))
+            assert found == rows, (p, attempt, found)
     assert any(any(s) for s in said), "neither import said it waits for another writer"
 
 

@@ -19,6 +19,9 @@ class Settings(BaseModel):
     municipality_code: int = Field(default=851, description="kommunenummer, e.g. 851 for Aalborg")
     municipality_name: str = "Aalborg"
     language: str = Field(default="da", pattern="^(da|en)$", description="default language")
+    database: str = Field(default="", description="empty: the embedded database file "
+                          "strategistatus.duckdb; or PostgreSQL: postgresql://user@host/db "
+                          "(keep the password in ~/.pgpass or PGPASSWORD, not here)")
     memory_limit: str = Field(default="1GB",
                               description="most memory the database engine may use")
     xlsx_max_entries: int = Field(default=10_000,

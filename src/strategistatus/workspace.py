@@ -101,6 +101,20 @@ class Workspace:
     def settings(self) -> Settings:
         return load_settings(self.settings_path)
 
+    @property
+    def database_url(self) -> str | None:
+        """The PostgreSQL database (``--database`` or the setting ``database``); None: the
+        embedded database file."""
+        return DATABASE_OVERRIDE or self.settings.database or None
+
+    @property
+    def database_name(self) -> str:
+        """The database as messages name it (never with a password)."""
+        from .store.postgres_engine import checked, where
+
+        url = self.database_url
+        return f"PostgreSQL {where(checked(url))}" if url else self.database_path.name
+
     def secret(self) -> bytes:
         """The pseudonymisation key. Refused when others than the owner may read it."""
         path = self.secret_path
@@ -126,10 +140,14 @@ class Workspace:
         settings = self.settings
         store = Store(self.database_path, read_only=read_only,
                       memory_limit=settings.memory_limit, what=what or _command_name(),
-                      waiting=_say_waiting)
+                      waiting=_say_waiting, url=self.database_url)
         if not read_only:
             self.secure()
         return store
+
+
+# ``--database`` (or STRATEGISTATUS_DATABASE) for this run, over the workspace's setting
+DATABASE_OVERRIDE: str | None = None
 
 
 def _command_name() -> str:
@@ -167,6 +185,8 @@ def init_workspace(root: Path, *, strategy: Path | None = None,
     ws = Workspace(root.resolve())
     if ws.settings_path.exists() or ws.database_path.exists():
         raise WorkspaceError(f"{root} is already a strategistatus workspace")
+    settings = settings or Settings(database=DATABASE_OVERRIDE or "")
+    _refuse_used_database(settings.database)
     _chmod(ws.root, 0o700)
     _write_secret(ws.secret_path)
     _write_private(ws.strategy_path, source.read_bytes())
@@ -177,6 +197,22 @@ def init_workspace(root: Path, *, strategy: Path | None = None,
     ws.logs  # noqa: B018 - creates the folder
     ws.open_store().close()
     return ws
+
+
+def _refuse_used_database(url: str) -> None:
+    """A PostgreSQL database that already holds a workspace's data belongs to that workspace
+    (and its secret key): a second workspace would make different pseudonyms for the same
+    people."""
+    if not url:
+        return
+    from .store.postgres_engine import checked, schema_exists, where
+
+    dsn = checked(url)
+    if schema_exists(dsn):
+        raise WorkspaceError(_(
+            "the PostgreSQL database {where} already holds a workspace's data; copy that "
+            "workspace's folder (with its secret key) instead of making a new one, or give "
+            "an empty database", where=where(dsn)))
 
 
 def _write_private(path: Path, data: bytes) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from strategistatus import workspace
 from strategistatus.i18n import LANGUAGES, _, set_language
 
 from . import (
@@ -48,9 +49,14 @@ def _options(lang: Annotated[str | None, typer.Option(
         "--lang", envvar="STRATEGISTATUS_LANG",
         help="The language of messages: da or en (default: the workspace's language).")
         ] = None,
+        database: Annotated[str | None, typer.Option(
+            "--database", envvar="STRATEGISTATUS_DATABASE",
+            help="A PostgreSQL database (postgresql://user@host/db) instead of the "
+                 "workspace's setting; with init, recorded in the new workspace.")] = None,
         version: Annotated[bool, typer.Option(
             "--version", is_eager=True, callback=_show_version,
             help="Show the version of strategistatus and exit.")] = False) -> None:
+    workspace.DATABASE_OVERRIDE = database or None
     if lang is not None:
         if lang not in LANGUAGES:
             raise typer.BadParameter(_("--lang must be da or en"))

@@ -26,7 +26,8 @@ def backup(file: FileArgument, workspace: WorkspaceOption = Path(".")) -> None:
     target = file.resolve()
     if target.is_dir():
         raise typer.BadParameter(_("{file} is a folder; give a file name", file=file))
-    info = make_backup(ws.database_path, target, package_version=package_version())
+    info = make_backup(ws.database_path, target, package_version=package_version(),
+                       url=ws.database_url)
     console.print(_("Backup written: {file} ({size} MB, schema version {version}).",
                     file=info.path, size=formatting.number(info.bytes / 1e6, decimals=1),
                     version=info.schema_version), highlight=False, markup=False)
@@ -48,7 +49,7 @@ def restore(file: FileArgument, workspace: WorkspaceOption = Path("."),
     if not yes and not typer.confirm(_("Replace all data of {workspace} by {file}?",
                                        workspace=ws.root, file=file.name)):
         raise typer.Exit(1)
-    info = do_restore(ws.database_path, file.resolve())
+    info = do_restore(ws.database_path, file.resolve(), ws.database_url)
     console.print(_("Restored from {file} (made {made}, schema version {version}).",
                     file=file.name, made=info.made_at, version=info.schema_version),
                   highlight=False, markup=False)

@@ -23,7 +23,7 @@ def init(
     ws = init_workspace(directory, strategy=strategy)
     console.print(f"Workspace created in [bold]{ws.root}[/]")
     console.print(f"  strategy:  {ws.strategy_path.name}")
-    console.print(f"  database:  {ws.database_path.name}")
+    console.print(f"  database:  {ws.database_name}")
     console.print(f"  secret:    {ws.secret_path.name} (readable by its owner only; back it up)")
 
 

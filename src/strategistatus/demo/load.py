@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable, Sequence
 from itertools import groupby
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from strategistatus.errors import WorkspaceError
 from strategistatus.importer import ImportReport, import_files
+from strategistatus.settings import Settings
 from strategistatus.workspace import SETTINGS_FILE, Workspace, init_workspace
 
 from .build import DemoFile, build_demo
@@ -46,6 +48,7 @@ def _clear(root: Path) -> None:
         if not (root / DEMO_MARKER).exists():
             raise WorkspaceError(f"{root} is a strategistatus workspace that the demo did not "
                                  "make; it is left alone. Choose another folder for the demo.")
+        _forget_demo_database(Workspace(root))
         shutil.rmtree(root)
         return
     if any(root.iterdir()):
@@ -53,8 +56,19 @@ def _clear(root: Path) -> None:
                              "another folder for the demo")
 
 
+def _forget_demo_database(old: Workspace) -> None:
+    """An earlier demo's PostgreSQL database is the demo's own: its tables go with it."""
+    url = old.settings.database
+    if url:
+        from strategistatus.store.postgres_engine import checked, drop_schema
+
+        with contextlib.suppress(WorkspaceError):  # gone with its server: nothing to drop
+            drop_schema(checked(url))
+
+
 def create_demo(root: Path, *, seed: int = 2018, out: Path | None = None,
-                progress: Progress | None = None) -> Workspace:
+                progress: Progress | None = None,
+                settings: Settings | None = None) -> Workspace:
     """A new workspace at ``root`` holding the demo municipality.
 
     An earlier demo workspace at ``root`` is replaced; any other existing, non-empty folder
@@ -65,7 +79,7 @@ def create_demo(root: Path, *, seed: int = 2018, out: Path | None = None,
     """
     say = progress or (lambda _msg: None)
     _clear(root)
-    ws = init_workspace(root)
+    ws = init_workspace(root, settings=settings)
     (ws.root / DEMO_MARKER).write_text(
         "This workspace holds the strategistatus demo municipality (synthetic data, seed "
         f"{seed}).\n'strategistatus demo' may delete and rebuild it.\n", encoding="utf-8")

@@ -17,9 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from strategistatus.sources.columns import Column, Dataset
 
-from . import duckdb_engine, migrations, problems, references, writing
-from .accounts import AccountRecords
-from .engine import DatabaseError, drop_leftovers, empty_spill_folder, out_of_room, transaction
+from . import duckdb_engine, migrations, postgres_engine, problems, references, writing
+from . import pg_store as pg
+from .accounts import INDICATOR_VIEWS, AccountRecords
+from .engine import (
+    DatabaseError,
+    drop_leftovers,
+    empty_spill_folder,
+    next_id,
+    out_of_room,
+    transaction,
+)
 from .parsing import ParseContext
 from .persons import cpr_columns
 from .reports import ReportRecords
@@ -98,23 +106,29 @@ class Store:
     is changed. See ``duckdb_engine``.
     """
 
+    file: Path | None  # the generation read or written (None: PostgreSQL)
+    base: int  # the generation this store started from (the data state it reads)
+
     def __init__(self, path: Path, *, read_only: bool = False, memory_limit: str = "1GB",
                  temp_dir: Path | None = None, what: str = "strategistatus",
-                 waiting: Callable[[str], None] | None = None) -> None:
+                 waiting: Callable[[str], None] | None = None, url: str | None = None) -> None:
         self.path = path
         self.read_only = read_only
+        self.url = postgres_engine.checked(url) if url else None
         self._config: dict[str, Any] = {"memory_limit": memory_limit,
                                         "temp_dir": temp_dir or spill_folder(path)}
         self._ibis: Any = None
-        self._lock: duckdb_engine.WriteLock | None = None
+        self._lock: duckdb_engine.WriteLock | postgres_engine.WriteLock | None = None
         self._new: Path | None = None
-        self._accounts_file = AccountsFile(path.with_name(ACCOUNTS_FILE))
-        if read_only:
+        self._accounts: AccountsFile | postgres_engine.AccountsServer = \
+            postgres_engine.AccountsServer(self.url) if self.url else \
+            AccountsFile(path.with_name(ACCOUNTS_FILE))
+        if self.url:
+            pg.open_store(self, what, waiting)
+        elif read_only:
             self.con, self.file = self._open_reader(what, waiting)
         else:
             self._open_writer(what, waiting)
-        self.base = duckdb_engine.generation_number(self.file) if read_only else \
-            duckdb_engine.generation_number(self._base) if self._base else 0
         self._after_open()
 
     def _open_reader(self, what: str, waiting: Callable[[str], None] | None
@@ -129,11 +143,13 @@ class Store:
             found = migrations.version_of(con)
             migrations.refuse_newer(found)
             if found == migrations.SCHEMA_VERSION:
+                self.base = duckdb_engine.generation_number(file)
                 return con, file
             con.close()
-        Store(self.path, memory_limit=self._config["memory_limit"], what=what,
-              waiting=waiting).close()
-        return duckdb_engine.open_reader(self.path, **self._config)
+        self.writer(what, waiting).close()
+        con, file = duckdb_engine.open_reader(self.path, **self._config)
+        self.base = duckdb_engine.generation_number(file)
+        return con, file
 
     def _open_writer(self, what: str, waiting: Callable[[str], None] | None) -> None:
         self._lock = duckdb_engine.WriteLock(self.path, what, waiting).__enter__()
@@ -142,10 +158,11 @@ class Store:
                 self._refuse_newer_plain()
             duckdb_engine.adopt_plain_file(self.path)
             empty_spill_folder(self._config["temp_dir"].parent)
-            self._base, self._new = duckdb_engine.next_generation(self.path)
+            base, self._new = duckdb_engine.next_generation(self.path)
+            self.base = duckdb_engine.generation_number(base) if base else 0
             self.file = self._new
             self.con = duckdb_engine.open_file(self._new, read_only=False, **self._config)
-            migrations.upgrade(self.con, SqliteCursor(self._accounts_file))
+            migrations.upgrade(self.con, self._accounts_cursor())
             drop_leftovers(self.con)
         except BaseException:
             self.abort()
@@ -158,29 +175,44 @@ class Store:
         finally:
             con.close()
 
+    def writer(self, what: str, waiting: Callable[[str], None] | None) -> Store:
+        """The writer of this store's database (with the same settings)."""
+        return Store(self.path, memory_limit=self._config["memory_limit"], what=what,
+                     waiting=waiting, url=self.url)
+
+    def _accounts_cursor(self) -> SqliteCursor | postgres_engine.PgCursor:
+        if isinstance(self._accounts, AccountsFile):
+            return SqliteCursor(self._accounts)
+        return postgres_engine.PgCursor(self._accounts)
+
     def _after_open(self) -> None:
         self.reports = ReportRecords(self.con)
-        self.accounts = AccountRecords(SqliteCursor(self._accounts_file), self.known_school)
-        self._share_accounts()
+        self.accounts = AccountRecords(self._accounts_cursor(), self.known_school)
+        self._accounts_tables: dict[str, Any] | None = None
 
     def _share_accounts(self, tables: dict[str, Any] | None = None) -> None:
         """The indicators read sign-ins (goal 7) from the accounts: the users and the audit
-        log, as they are when the store is opened, are shown to this connection as tables
-        of those names."""
+        log, as they are when first asked for (or at ``refresh_accounts``), are shown to
+        this connection as tables of those names (``accounts.INDICATOR_VIEWS``)."""
         self._accounts_tables = tables or self.accounts.for_indicators()
         for name, table in self._accounts_tables.items():
             self.con.register(name, table)
 
     def refresh_accounts(self) -> None:
-        """Show the indicators the accounts as they are now (after sign-ins meanwhile)."""
-        self._share_accounts(self.accounts.for_indicators())
+        """Show the indicators the accounts as they are now (after sign-ins meanwhile);
+        nothing to do until an indicator has asked for them."""
+        if self._accounts_tables is not None and not self.url:
+            self._share_accounts(self.accounts.for_indicators())
 
     def close(self) -> None:
         """A reader lets go; the writer publishes what it wrote (see the class)."""
+        if self.url:
+            pg.close_store(self, commit=True)
+            return
         if self.read_only or self._new is None:
             if getattr(self, "con", None) is not None:
                 self.con.close()
-            self._accounts_file.close()
+            self._accounts.close()
             return
         new, self._new = self._new, None
         try:
@@ -194,6 +226,9 @@ class Store:
 
     def abort(self) -> None:
         """The writer throws its copy away: nothing it wrote is published."""
+        if self.url:
+            pg.close_store(self, commit=False)
+            return
         con = getattr(self, "con", None)
         if con is not None:
             with contextlib.suppress(Exception):
@@ -204,7 +239,7 @@ class Store:
         self._release()
 
     def _release(self) -> None:
-        self._accounts_file.close()
+        self._accounts.close()
         if self._lock is not None:
             self._lock.__exit__(None, None, None)
             self._lock = None
@@ -215,19 +250,21 @@ class Store:
         sees the same data; the web app checks an upload on one. Closed with ``close``."""
         other = object.__new__(Store)
         other.path, other.read_only, other._config = self.path, True, self._config
-        other.con, other.file, other.base, other._ibis = self.con.cursor(), self.file, \
-            self.base, None
-        other._lock, other._new, other._accounts_file = None, None, self._accounts_file
+        other.url, other.file, other.base, other._ibis = self.url, self.file, self.base, None
+        other.con = postgres_engine.cursor(self.con) if self.url else self.con.cursor()
+        other._lock, other._new, other._accounts = None, None, self._accounts
         other.reports = ReportRecords(other.con)
-        other.accounts = AccountRecords(SqliteCursor(self._accounts_file), other.known_school)
-        other._share_accounts(self._accounts_tables)
+        other.accounts = AccountRecords(other._accounts_cursor(), other.known_school)
+        other._accounts_tables = None
+        if self._accounts_tables is not None:
+            other._share_accounts(self._accounts_tables)
         return other
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        if kind is not None and self._new is not None:
+        if kind is not None and not self.read_only:
             self.abort()
         else:
             self.close()
@@ -310,6 +347,8 @@ class Store:
         return self._ibis
 
     def table(self, name: str) -> IbisTable:
+        if name in INDICATOR_VIEWS and self._accounts_tables is None and not self.url:
+            self._share_accounts()
         return self.ibis.table(name)
 
     def batches(self, dataset: str | None = None) -> list[dict[str, Any]]:
@@ -374,7 +413,7 @@ class Store:
         """Set (or with ``status`` None, lift) a goal's status by hand for the measurement
         date ``applies_from`` (default: the day it is set); history is kept."""
         with transaction(self.con):
-            (new_id,) = self.con.execute("SELECT nextval('override_ids')").fetchone()  # type: ignore[misc]
+            new_id = next_id(self.con, "override_ids")
             self.con.execute(
                 "INSERT INTO status_overrides (override_id, goal, status, reason, set_by, "
                 "set_at, applies_from) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -172,9 +172,10 @@ def adopt_plain_file(path: Path) -> None:
     _point(path, first)
 
 
-def next_generation(path: Path) -> tuple[Path | None, Path]:
+def next_generation(path: Path, *, copy: bool = True) -> tuple[Path | None, Path]:
     """The current generation and a fresh copy of it under the next number (holding the
-    lock). Unfinished copies a killed writer left behind are deleted first."""
+    lock; ``copy`` False: only the number, for a file made otherwise, as a restore does).
+    Unfinished copies a killed writer left behind are deleted first."""
     folder = generations_dir(path)
     folder.mkdir(mode=0o700, exist_ok=True)
     current = current_file(path)
@@ -184,7 +185,7 @@ def next_generation(path: Path) -> tuple[Path | None, Path]:
                 and generation_number(leftover.with_suffix("")) > number:
             _remove(leftover)
     new = folder / f"{number + 1:06d}.duckdb"
-    if current is not None:
+    if current is not None and copy:
         _copy(current, new)
     return current, new
 

@@ -11,16 +11,43 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from strategistatus.errors import WorkspaceError
 from strategistatus.i18n import _
 
-from .duckdb_engine import ConstraintError, DatabaseError, InvalidInput, transaction
+from . import duckdb_engine, postgres_engine
+from .duckdb_engine import ConstraintError, DatabaseError, InvalidInput
 
 __all__ = ["ConstraintError", "DatabaseError", "InvalidInput", "drop_leftovers",
-           "empty_spill_folder", "out_of_room", "transaction"]
+           "empty_spill_folder", "next_id", "on_postgres", "out_of_room", "transaction"]
+
+
+@contextlib.contextmanager
+def transaction(con: Any) -> Iterator[None]:
+    """All or nothing: commit when the block ends, roll back on any error. Inside the
+    PostgreSQL writer's own transaction the block is part of that one."""
+    if postgres_engine.inside_outer(con):
+        yield
+        return
+    with duckdb_engine.transaction(con):
+        yield
+
+
+def on_postgres(con: Any) -> bool:
+    """Whether ``con`` works on a PostgreSQL database (``postgres_engine``)."""
+    row = con.execute("SELECT current_database()").fetchone()
+    return bool(row) and row[0] == postgres_engine.CATALOG
+
+
+def next_id(con: Any, sequence: str) -> int:
+    """The next number of ``sequence`` (batch, override and status text ids)."""
+    if on_postgres(con):
+        return postgres_engine.next_id(con, sequence)
+    row = con.execute(f"SELECT nextval('{sequence}')").fetchone()
+    return int(row[0]) if row else 1
 
 _NO_ROOM = ("no space left", "file too large", "disk full", "could not write all bytes",
             "out of disk")
@@ -43,7 +70,8 @@ def out_of_room(exc: BaseException) -> WorkspaceError | None:
 def drop_leftovers(con: Any) -> None:
     """Drop what an older version's imports left behind: views named ``_stg_...`` that read
     the source file (raw CPR numbers while the file exists). Nothing of an import may
-    outlive it but its stored rows and its batch record."""
+    outlive it but its stored rows and its batch record. (On PostgreSQL nothing is staged
+    in the database: staging is in DuckDB's memory.)"""
     views = con.execute("SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal "
                         "AND NOT temporary AND starts_with(view_name, '_stg_')").fetchall()
     tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT "

@@ -29,6 +29,7 @@ from strategistatus.i18n import _
 from strategistatus.sources.registry import DATASETS
 
 from . import schema
+from .engine import transaction
 from .parsing import SQL_TYPES
 
 SCHEMA_VERSION = 6
@@ -107,17 +108,12 @@ def upgrade(con: Any, accounts: Any) -> int:
     if start == SCHEMA_VERSION:
         _reconcile_datasets(con)
         return start
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for number in range(start + 1, SCHEMA_VERSION + 1):
             STEPS[number](con, accounts)
         _reconcile_datasets(con)
         con.execute("INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)",
                     [str(SCHEMA_VERSION)])
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
     return start
 
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from .dbtypes import Connection
-from .engine import transaction
+from .engine import next_id, transaction
 
 
 def _dicts(cur: Any) -> list[dict[str, Any]]:
@@ -28,7 +28,7 @@ class ReportRecords:
     def add_narrative(self, goal: str, round_name: str, text: str, *, author: str,
                       now: dt.datetime) -> int:
         with transaction(self.con):
-            (new_id,) = self.con.execute("SELECT nextval('narrative_ids')").fetchone()  # type: ignore[misc]
+            new_id = next_id(self.con, "narrative_ids")
             self.con.execute("INSERT INTO narratives VALUES (?, ?, ?, ?, ?, ?)",
                              [int(new_id), goal, round_name, text, author, now])
         return int(new_id)

@@ -23,7 +23,7 @@ from strategistatus.i18n import _
 from strategistatus.sources.columns import Dataset, Derived
 
 from .dbtypes import Connection
-from .engine import transaction
+from .engine import next_id, transaction
 from .parsing import ident
 
 
@@ -210,7 +210,7 @@ def apply(con: Connection, dataset: Dataset, files: list[StagedFile], diff: Diff
         for i, f in enumerate(files):
             if not f.change.changes and not dataset.snapshot:
                 continue
-            (batch_id,) = con.execute("SELECT nextval('batch_ids')").fetchone()  # type: ignore[misc]
+            batch_id = next_id(con, "batch_ids")
             c = f.change
             con.execute("INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [int(batch_id), dataset.name, c.file, c.sha256, now, user,

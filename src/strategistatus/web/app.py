@@ -67,7 +67,6 @@ class State:
     strategy: Any
     clock: Callable[[], dt.datetime]
     lock: threading.Lock = field(default_factory=threading.Lock)  # the session cache's
-    _schools: tuple[tuple[int, int], dict[str, str]] | None = None
     _cache: dict[tuple, Any] = field(default_factory=dict)  # (version, key) -> context
     _version: tuple[int, int] | None = None  # the newest version seen
     _computing: dict[tuple, threading.Lock] = field(default_factory=dict)
@@ -94,16 +93,12 @@ class State:
         return self.readers.store()
 
     def school_names(self) -> dict[str, str]:
-        kept = self._schools
-        if kept is not None and kept[0] == self._generation():
-            return kept[1]
-        if _PEEKING.get():
-            raise NotCached
-        store = self.store
-        rows = store.table("schools").select("school_id", "name").to_pyarrow().to_pylist()
-        names = {r["school_id"]: r["name"] for r in rows}
-        self._schools = (self._generation(), names)
-        return names
+        """Each imported school's name by id (kept per data version)."""
+        def read() -> dict[str, str]:
+            rows = self.store.table("schools").select("school_id", "name").to_pyarrow()
+            return {r["school_id"]: r["name"] for r in rows.to_pylist()}
+
+        return self.memo(("school names",), read)
 
     def _generation(self) -> tuple[int, int]:
         """The generation this request reads (the pinned one, else the current one) and

@@ -1,6 +1,9 @@
 """The web app's readers: the database's current generation, a connection per thread, and
 one generation pinned for the whole of a request.
 
+On PostgreSQL (``store.postgres_engine``) a request reads in one transaction (one snapshot)
+instead, and the current generation is what the watcher heard last (the writers notify).
+
 A write (an import, a status text) publishes a new generation (``store.duckdb_engine``);
 requests that start after it read the new one, requests already running finish on the one
 they started with. So every answer comes from one data state, and no reader ever waits for
@@ -16,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from strategistatus.store import postgres_engine
 from strategistatus.store.duckdb_engine import current_file, generation_number
 from strategistatus.workspace import Workspace
 
@@ -26,9 +30,11 @@ class Readers:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self._guard = threading.Lock()
-        self._open: dict[Path, Any] = {}  # generation file -> its reader (a Store)
+        self._open: dict[Path | None, Any] = {}  # generation file (PostgreSQL: None) -> reader
         self._local = threading.local()
         self.epoch = 0  # changed by sign-ins and user changes: goal 7 reads them
+        url = ws.database_url
+        self._watcher = postgres_engine.Watcher(postgres_engine.checked(url)) if url else None
 
     def bump(self) -> None:
         """The accounts changed (a sign-in, a user added or disabled): readers show the
@@ -42,12 +48,14 @@ class Readers:
 
     def generation(self) -> int:
         """The current generation's number (0 before the first), without the database."""
+        if self._watcher is not None:
+            return self._watcher.current
         file = current_file(self.ws.database_path)
         return generation_number(file) if file else 0
 
     def _cursor(self) -> Any:
         """This thread's connection to the current generation (opened on first use)."""
-        file = current_file(self.ws.database_path)
+        file = current_file(self.ws.database_path) if self._watcher is None else None
         mine = getattr(self._local, "stores", None)
         if mine is None:
             mine = self._local.stores = {}
@@ -55,7 +63,8 @@ class Readers:
         if hit is not None:
             return self._fresh(hit)
         with self._guard:
-            base = self._open.get(file) if file is not None else None
+            known = file is not None or self._watcher is not None
+            base = self._open.get(file) if known else None
             if base is None:
                 base = self.ws.open_store(read_only=True)
                 self._open[base.file] = base
@@ -75,7 +84,9 @@ class Readers:
 
     def _forget_old(self) -> None:
         """Close the readers of generations long past (the caller holds the guard)."""
-        files = sorted(self._open, key=generation_number)
+        if self._watcher is not None:
+            return  # PostgreSQL: one reader for every data state
+        files = sorted(self._open, key=lambda f: generation_number(f) if f else 0)
         for old in files[:-KEPT]:
             with contextlib.suppress(Exception):
                 self._open.pop(old).close()
@@ -87,11 +98,20 @@ class Readers:
         if held is not None:
             yield held
             return
-        self._local.pinned = self._cursor()
+        store = self._local.pinned = self._cursor()
+        if self._watcher is not None:  # one snapshot of the PostgreSQL database
+            store.con.execute("BEGIN TRANSACTION")
+            store.base = postgres_engine.generation(store.con)
         try:
-            yield self._local.pinned
+            yield store
         finally:
             self._local.pinned = None
+            if self._watcher is not None:
+                try:
+                    store.con.execute("COMMIT")
+                except Exception:  # noqa: BLE001 - never leave the next request in it
+                    with contextlib.suppress(Exception):
+                        store.con.execute("ROLLBACK")
 
     def store(self) -> Any:
         """The store of the request running in this thread (pinned), else the current one."""
@@ -99,6 +119,8 @@ class Readers:
         return held if held is not None else self._cursor()
 
     def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
         with self._guard:
             for base in self._open.values():
                 with contextlib.suppress(Exception):
