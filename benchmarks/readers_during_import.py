@@ -312,8 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     info = machine(duckdb=duckdb.__version__)
     os.environ["STRATEGISTATUS_LANG"] = "en"
     with tempfile.TemporaryDirectory(prefix="readers-", dir=args.workdir) as folder, \
-            engine_choice.database(args) as url:
-        root, which = demo_workspace(Path(folder), args.small, args.demo_timeout, say, url)
+            engine_choice.database(args) as database:
+        root, which = demo_workspace(Path(folder), args.small, args.demo_timeout, say, database)
         say(f"workspace: {which}")
         with serving(root) as url:
             schools = [s["school_id"] for s in httpx.get(url + "/api/v1/schools").json()]
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             say("200 concurrent requests at 50 dates ...")
             dates = asyncio.run(many_dates(url))
     info["load_average_end"] = load_average()
-    result = {"machine": info, "engine": engine_choice.engine_name(url), "workspace": which,
+    result = {"machine": info, "engine": engine_choice.engine_name(database), "workspace": which,
               "rows": args.rows, "readers": args.readers,
               "during_import": during, "dates": dates, "targets": {
                   f"readers p95 < {TARGET_P95_MS:.0f} ms": during["p95_ms"] < TARGET_P95_MS,
