@@ -189,6 +189,7 @@ class Store:
         self.reports = ReportRecords(self.con)
         self.accounts = AccountRecords(self._accounts_cursor(), self.known_school)
         self._accounts_tables: dict[str, Any] | None = None
+        self._tables: dict[str, Any] = {}
 
     def _share_accounts(self, tables: dict[str, Any] | None = None) -> None:
         """The indicators read sign-ins (goal 7) from the accounts: the users and the audit
@@ -255,7 +256,7 @@ class Store:
         other._lock, other._new, other._accounts = None, None, self._accounts
         other.reports = ReportRecords(other.con)
         other.accounts = AccountRecords(other._accounts_cursor(), other.known_school)
-        other._accounts_tables = None
+        other._accounts_tables, other._tables = None, {}
         if self._accounts_tables is not None:
             other._share_accounts(self._accounts_tables)
         return other
@@ -347,9 +348,14 @@ class Store:
         return self._ibis
 
     def table(self, name: str) -> IbisTable:
-        if name in INDICATOR_VIEWS and self._accounts_tables is None and not self.url:
-            self._share_accounts()
-        return self.ibis.table(name)
+        """A table as an Ibis expression; looked up once per store (its schema does not
+        change while the store reads one data state)."""
+        hit = self._tables.get(name)
+        if hit is None:
+            if name in INDICATOR_VIEWS and self._accounts_tables is None and not self.url:
+                self._share_accounts()
+            hit = self._tables[name] = self.ibis.table(name)
+        return hit
 
     def batches(self, dataset: str | None = None) -> list[dict[str, Any]]:
         where, params = (" WHERE dataset = ?", [dataset]) if dataset else ("", [])
