@@ -195,7 +195,9 @@ def notify(con: duckdb_engine.Connection) -> None:
         con.execute(NOTIFY_SQL)
 
 
-def generation(con: duckdb_engine.Connection) -> int:
+def generation(con: Any) -> int:
+    """The data state's number (a DuckDB connection with the database attached, or a
+    psycopg connection with the search path ``main``)."""
     row = con.execute("SELECT value FROM store_meta WHERE key = 'generation'").fetchone()
     return int(row[0]) if row and row[0] is not None else 0
 
@@ -398,8 +400,7 @@ class Watcher:
     def _ask(self) -> int:
         with psycopg.connect(self.dsn, autocommit=True, connect_timeout=10,
                              options=f"-c search_path={SCHEMA}") as pg:
-            row = pg.execute("SELECT value FROM store_meta WHERE key = 'generation'").fetchone()
-        return int(row[0]) if row else 0
+            return generation(pg)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -408,9 +409,7 @@ class Watcher:
                                      options=f"-c search_path={SCHEMA}") as pg:
                     pg.execute(f"LISTEN {CHANNEL}")
                     while not self._stop.is_set():
-                        row = pg.execute("SELECT value FROM store_meta WHERE key = "
-                                         "'generation'").fetchone()
-                        self.current = int(row[0]) if row else 0
+                        self.current = generation(pg)
                         for _note in pg.notifies(timeout=self.every, stop_after=1):
                             pass
             except psycopg.Error:
