@@ -109,7 +109,8 @@ def scan_file(path: Path, findings: Findings) -> None:
         return
     findings.files += 1
     findings.bytes += len(data)
-    if path.suffix == ".duckdb":
+    if path.suffix in (".duckdb", ".sqlite3", ".sqlite3-wal"):  # cells side by side: see
+        # scan_database and scan_sqlite
         findings.add(str(path), [m.group(0).decode() for m in CPR_WRITTEN.finditer(data)
                                  if _valid(m.group(1), m.group(2))])
     else:
@@ -159,6 +160,31 @@ def scan_database(path: Path, findings: Findings) -> None:
         con.close()
 
 
+def scan_sqlite(path: Path, findings: Findings) -> None:
+    """Every text cell of every table of an SQLite file (the accounts file). Its raw bytes
+    put one cell's digits against the next ("...45.241042" + "2026-12-03"), so there only
+    the written form is sought, and the cells are searched one by one here."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    except sqlite3.Error:
+        return
+    findings.databases += 1
+    try:
+        for table in tables:
+            for row in con.execute(f'SELECT * FROM "{table}"'):
+                for value in row:
+                    if isinstance(value, str | bytes):
+                        findings.cells += 1
+                        findings.add(f"{path}: {table}", cpr_numbers(value))
+    except sqlite3.Error as exc:
+        findings.hits.append(f"{path}: cannot be read back ({type(exc).__name__})")
+    finally:
+        con.close()
+
+
 def scan_tree(root: Path, findings: Findings | None = None) -> Findings:
     """Every workspace under ``root`` in full, and every report-like file outside them."""
     findings = findings or Findings()
@@ -173,6 +199,8 @@ def scan_tree(root: Path, findings: Findings | None = None) -> Findings:
                 scan_file(path, findings)
                 if path.suffix == ".duckdb":
                     scan_database(path, findings)
+                if path.suffix == ".sqlite3":
+                    scan_sqlite(path, findings)
     for path in root.rglob("*"):
         if path.suffix.lower() in REPORT_LIKE and path not in inside and path.is_file():
             scan_file(path, findings)

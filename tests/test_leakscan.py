@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
@@ -39,7 +40,7 @@ def test_what_counts_as_a_cpr_number():
 
 
 @pytest.mark.parametrize("place", ["text", "name", "utf16", "docx", "pdf", "table", "view",
-                                   "spill", "report"])
+                                   "spill", "report", "accounts"])
 def test_a_planted_number_is_found(elsewhere, place):
     ws = init_workspace(elsewhere / "ws")
     assert scan_tree(elsewhere).hits == []  # a new workspace holds none
@@ -73,12 +74,29 @@ def test_a_planted_number_is_found(elsewhere, place):
         (ws.root / "strategistatus.duckdb.tmp").mkdir(exist_ok=True)
         (ws.root / "strategistatus.duckdb.tmp" / "spill.bin").write_bytes(
             b"\x00\x01" + PLANTED.replace("-", "").encode() + b"\x00")
+    elif place == "accounts":  # without its dash, beside other cells: found in its cell
+        con = sqlite3.connect(ws.root / "accounts.sqlite3")
+        con.execute("CREATE TABLE IF NOT EXISTS notes (a TEXT, b TEXT)")
+        con.execute("INSERT INTO notes VALUES ('x', ?)", [PLANTED.replace("-", "")])
+        con.commit()
+        con.close()
     elif place == "report":
         (elsewhere / "out").mkdir()
         (elsewhere / "out" / "status.md").write_text(f"| {PLANTED} | 3 |")
     found = scan_tree(elsewhere)
     assert found.hits, place
     assert all(PLANTED not in hit for hit in found.hits)  # the scan itself shows it masked
+
+
+def test_times_side_by_side_in_the_accounts_file_are_not_a_cpr_number(elsewhere):
+    ws = init_workspace(elsewhere / "ws")
+    con = sqlite3.connect(ws.root / "accounts.sqlite3")
+    con.execute("CREATE TABLE IF NOT EXISTS times (a TEXT, b TEXT)")
+    con.execute("INSERT INTO times VALUES ('2026-12-02 18:49:45.241042', '2026-12-03 12:58:48')")
+    con.commit()
+    con.close()
+    assert b"45.2410422026-12-03" in (ws.root / "accounts.sqlite3").read_bytes()
+    assert scan_tree(elsewhere).hits == []
 
 
 def test_answers_and_log_lines_are_searched():

@@ -120,6 +120,7 @@ class Store:
         self._ibis: Any = None
         self._lock: duckdb_engine.WriteLock | postgres_engine.WriteLock | None = None
         self._new: Path | None = None
+        self._purge_older = False
         self._accounts: AccountsFile | postgres_engine.AccountsServer = \
             postgres_engine.AccountsServer(self.url) if self.url else \
             AccountsFile(path.with_name(ACCOUNTS_FILE))
@@ -163,7 +164,7 @@ class Store:
             self.file = self._new
             self.con = duckdb_engine.open_file(self._new, read_only=False, **self._config)
             migrations.upgrade(self.con, self._accounts_cursor())
-            drop_leftovers(self.con)
+            self._purge_older = drop_leftovers(self.con)
         except BaseException:
             self.abort()
             raise
@@ -218,7 +219,7 @@ class Store:
         new, self._new = self._new, None
         try:
             duckdb_engine.checkpoint_and_close(self.con)
-            duckdb_engine.publish(self.path, new)
+            duckdb_engine.publish(self.path, new, keep=0 if self._purge_older else None)
         except BaseException:
             duckdb_engine.discard(new)
             raise

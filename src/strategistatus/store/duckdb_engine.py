@@ -217,9 +217,11 @@ def _disk_error(exc: OSError) -> WorkspaceError:
                             reason=exc.strerror or exc))
 
 
-def publish(path: Path, new: Path) -> None:
+def publish(path: Path, new: Path, keep: int | None = None) -> None:
     """Make ``new`` (checkpointed and closed) the current generation: flushed to disk, then
-    named by the link in one atomic rename; generations long past are deleted."""
+    named by the link in one atomic rename; generations long past are deleted (all older
+    ones with ``keep=0``: when they hold what must not outlive the writer; a reader that has
+    one open keeps reading it, as a deleted file stays readable while it is open)."""
     fd = os.open(new, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -229,7 +231,7 @@ def publish(path: Path, new: Path) -> None:
     number = generation_number(new)
     for old in generations_dir(path).iterdir():
         n = generation_number(old if old.suffix == ".duckdb" else old.with_suffix(""))
-        if 0 < n < number - KEEP_OLD:
+        if 0 < n < number - (KEEP_OLD if keep is None else keep):
             _remove(old)
 
 

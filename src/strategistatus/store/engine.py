@@ -67,11 +67,12 @@ def out_of_room(exc: BaseException) -> WorkspaceError | None:
     return None
 
 
-def drop_leftovers(con: Any) -> None:
+def drop_leftovers(con: Any) -> bool:
     """Drop what an older version's imports left behind: views named ``_stg_...`` that read
     the source file (raw CPR numbers while the file exists). Nothing of an import may
     outlive it but its stored rows and its batch record. (On PostgreSQL nothing is staged
-    in the database: staging is in DuckDB's memory.)"""
+    in the database: staging is in DuckDB's memory.) True when something was dropped: the
+    writer then deletes the older generations that still hold it."""
     views = con.execute("SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal "
                         "AND NOT temporary AND starts_with(view_name, '_stg_')").fetchall()
     tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT "
@@ -79,6 +80,7 @@ def drop_leftovers(con: Any) -> None:
     for kind, found in (("VIEW", views), ("TABLE", tables)):
         for schema_name, name in found:
             con.execute(f'DROP {kind} IF EXISTS "{_ident(schema_name)}"."{_ident(name)}"')
+    return bool(views or tables)
 
 
 def empty_spill_folder(folder: Path) -> None:
