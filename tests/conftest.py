@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from engines import ENGINES
+from engines import ENGINES, SUITE_ENGINE, settings
 from leakscan import LogScan, Recorder, scan_temp, scan_tree
 from pg_server import pg_server, pg_url  # noqa: F401 - fixtures for every test module
 from strategistatus.importer import ImportReport, import_files
@@ -23,9 +23,12 @@ NOW = dt.datetime(2018, 1, 31, 12, 0)
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    """A new, empty workspace with the shipped strategy."""
-    return init_workspace(tmp_path / "ws")
+def ws(tmp_path: Path, request: pytest.FixtureRequest) -> Workspace:
+    """A new, empty workspace with the shipped strategy, on the suite's engine
+    (``STRATEGISTATUS_TEST_ENGINE``: duckdb, or postgres for the PostgreSQL pass); a test
+    about the embedded database file itself (``@pytest.mark.embedded``) always gets DuckDB."""
+    engine = "duckdb" if request.node.get_closest_marker("embedded") else SUITE_ENGINE
+    return init_workspace(tmp_path / "ws", settings=settings(engine))
 
 
 @pytest.fixture(scope="module", params=ENGINES)
@@ -103,14 +106,14 @@ def _expire_uploads(root: Path) -> int:
     from strategistatus.workspace import find_workspace
 
     expired = 0
-    for settings in root.rglob("strategistatus.toml"):
+    for settings_file in root.rglob("strategistatus.toml"):
         try:
-            ws = find_workspace(settings.parent)
+            ws = find_workspace(settings_file.parent)
             keep = dt.timedelta(minutes=ws.settings.upload_keep_minutes)
         except Exception:  # a workspace a test broke on purpose
             continue
-        if (settings.parent / "uploads").is_dir():
-            area = UploadArea(settings.parent / "uploads", keep)
+        if (settings_file.parent / "uploads").is_dir():
+            area = UploadArea(settings_file.parent / "uploads", keep)
             expired += len(area.sweep(now=dt.datetime.now() + keep + dt.timedelta(minutes=1)))
     return expired
 

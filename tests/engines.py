@@ -7,6 +7,7 @@ file) or "postgres" (a fresh database on the session's throwaway PostgreSQL serv
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tomllib
@@ -20,6 +21,10 @@ from strategistatus.settings import Settings
 from strategistatus.workspace import Workspace, init_workspace
 
 ENGINES = ("duckdb", "postgres")
+SUITE_ENGINE = os.environ.get("STRATEGISTATUS_TEST_ENGINE", "duckdb")
+"""The engine of every test's ``ws`` workspace: the suite runs once on each (``make test``)."""
+if SUITE_ENGINE not in ENGINES:
+    raise SystemExit(f"STRATEGISTATUS_TEST_ENGINE={SUITE_ENGINE!r}: use one of {ENGINES}")
 ACCOUNTS = {"users", "sessions", "sign_in_failures", "audit_log"}
 
 
@@ -28,6 +33,11 @@ def settings(engine: str) -> Settings:
     if engine == "postgres":
         return Settings(database=pg_server.shared().create_database())
     return Settings()
+
+
+def suite_settings() -> Settings:
+    """A new workspace's settings on the suite's engine (``SUITE_ENGINE``)."""
+    return settings(SUITE_ENGINE)
 
 
 def new_workspace(root: Path, engine: str) -> Workspace:

@@ -217,7 +217,7 @@ def test_a_disabled_user_cannot_sign_in_and_their_sessions_end(store, service):
 def test_a_session_of_a_user_disabled_behind_its_back_is_refused(store, service):
     token, _ = service.sign_in("Anna", PASSWORD, IP, NOW)
     user_id = store.accounts.user("Anna")["user_id"]
-    store.accounts.con.execute("UPDATE users SET disabled = 1 WHERE user_id = ?", [user_id])
+    store.accounts.con.execute("UPDATE users SET disabled = true WHERE user_id = ?", [user_id])
     assert service.current(token, NOW + MINUTE) is None
     assert store.accounts.session(token_hash(token)) is None
 
@@ -304,6 +304,7 @@ def test_audit_entries_are_newest_first_filtered_by_school_and_limited(store, se
                                                                        "update_audit")
 
 
+@pytest.mark.embedded  # the embedded engine's files
 def test_no_password_or_token_reaches_the_database_file(ws):
     with ws.open_store() as store:
         store.accounts.create_user("Anna", role="leader", school_id="280001",
@@ -320,6 +321,7 @@ def test_no_password_or_token_reaches_the_database_file(ws):
         assert secret.encode("utf-16-le") not in data
 
 
+@pytest.mark.embedded  # the embedded engine's files
 def test_the_accounts_of_a_version_5_database_move_to_their_own_file(ws):
     """Version 6 moved users, sessions and the audit log out of the database file: a
     database made before keeps its accounts (the one that could sign in still can)."""

@@ -35,6 +35,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from conftest import run_import, write
+from engines import suite_settings
 from strategistatus.web.app import SESSION_COOKIE, create_app
 from strategistatus.web.security import hash_password
 from strategistatus.workspace import init_workspace
@@ -61,7 +62,7 @@ REFUSED = (401, 403, 404)
 
 def _build_app(root: Path):
     """The app over a workspace with test_web's data, two admins and a leader."""
-    ws = init_workspace(root / "ws")
+    ws = init_workspace(root / "ws", settings=suite_settings())
     for name, text in (("schools", SCHOOLS), ("pupils", PUPILS), ("finances", FINANCES),
                        ("results", RESULTS)):
         assert run_import(ws, name, write(root / f"{name}.csv", text)).ok

@@ -94,7 +94,8 @@ def state(ws: Workspace) -> dict[str, int]:
     """Every table of the database with its row count: what "nothing else changed" compares."""
     with ws.open_store(read_only=True) as store:
         names = [n for (n,) in store.con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()]
+            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND database_name = "
+            "current_database() AND schema_name = current_schema() ORDER BY 1").fetchall()]
         return {n: store.con.execute(f'SELECT count(*) FROM main."{n}"').fetchone()[0]
                 for n in names}
 

@@ -27,6 +27,7 @@ from playwright.sync_api import (
 from browser import a11y
 from browser.live import serve
 from conftest import run_import, write
+from engines import suite_settings
 from strategistatus.web.app import create_app
 from strategistatus.web.security import hash_password
 from strategistatus.workspace import init_workspace
@@ -46,7 +47,7 @@ OVERVIEW_H1 = "Status for målene i It- og digitaliseringsstrategien"
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A workspace like tests/test_web.py's, served on a free loopback port, clock fixed."""
     tmp = tmp_path_factory.mktemp("browser")
-    ws = init_workspace(tmp / "ws")
+    ws = init_workspace(tmp / "ws", settings=suite_settings())
     for name, text in (("schools", SCHOOLS), ("pupils", PUPILS), ("finances", FINANCES),
                        ("results", RESULTS)):
         assert run_import(ws, name, write(tmp / f"{name}.csv", text)).ok

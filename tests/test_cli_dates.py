@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from engines import suite_settings
 from strategistatus.report.words import STATUS, TEXT
 from strategistatus.status.dates import measurement_date
 from strategistatus.strategy import load_strategy
@@ -26,7 +27,7 @@ DATA_DATE = dt.date(2018, 1, 31)
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     from strategistatus.demo import create_demo
 
-    return create_demo(tmp_path_factory.mktemp("cli-demo") / "ws", seed=2018)
+    return create_demo(tmp_path_factory.mktemp("cli-demo") / "ws", seed=2018, settings=suite_settings())
 
 
 def ws_args(demo: Workspace) -> tuple[str, str]:
@@ -97,7 +98,7 @@ def test_a_wrong_at_is_a_usage_error_naming_the_option(demo, command, typed):
 def test_round_close_takes_a_danish_date(tmp_path):
     from strategistatus.workspace import init_workspace
 
-    ws = init_workspace(tmp_path / "ws")
+    ws = init_workspace(tmp_path / "ws", settings=suite_settings())
     done = run("round", "close", "januar 2018", "--at", "31/1/2018", "-w", str(ws.root))
     assert done.returncode == 0, done.stderr
     assert "closed with the figures of 31 January 2018" in done.stdout

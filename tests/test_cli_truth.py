@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from conftest import RECORDER, write
+from engines import suite_settings
 from strategistatus.strategy import check_strategy, shipped_strategy_path
 from strategistatus.workspace import Workspace, init_workspace
 
@@ -66,8 +67,9 @@ def line_of(text: str, needle: str, after: str | None = None) -> int:
 
 
 @pytest.fixture
-def empty(tmp_path: Path) -> Workspace:
-    return init_workspace(tmp_path / "ws")
+def empty(tmp_path: Path, request: pytest.FixtureRequest) -> Workspace:
+    on_file = request.node.get_closest_marker("embedded") is not None
+    return init_workspace(tmp_path / "ws", settings=None if on_file else suite_settings())
 
 
 def with_strategy(ws: Workspace, text: str) -> Workspace:
@@ -138,6 +140,7 @@ def test_a_missing_strategy_file_is_one_message(empty):
     failed_plainly(run("status", "-w", str(empty.root)), "cannot read the file")
 
 
+@pytest.mark.embedded  # the DuckDB file locked by another program
 @pytest.mark.parametrize("command", [("status",), ("values", "shared_courses"), ("schools",),
                                      ("check",), ("override", "list")], ids=lambda c: c[0])
 def test_a_database_locked_by_another_process_is_one_message(empty, command):
@@ -149,12 +152,14 @@ def test_a_database_locked_by_another_process_is_one_message(empty, command):
     failed_plainly(done, "is in use by a program that is not strategistatus")
 
 
+@pytest.mark.embedded
 def test_a_damaged_database_file_is_one_message(empty):
     empty.database_path.write_bytes(b"not a database" * 500)
     for command in (("status",), ("schools",), ("values", "share_shared")):
         failed_plainly(run(*command, "-w", str(empty.root)), "cannot open the database")
 
 
+@pytest.mark.embedded
 def test_an_unexpected_failure_names_the_command_and_the_file_with_its_details(empty):
     """A database missing a table (damaged by hand) fails in a way no message foresees."""
     con = duckdb.connect(str(empty.database_path))

@@ -10,7 +10,6 @@ file is imported into a new workspace, after the files its manifest says come fi
 from __future__ import annotations
 
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import pytest
 
 from conftest import NOW
 from corpus.checks import leaks, names_row, table_counts
+from engines import copy_workspace, suite_settings
 from strategistatus.dates import parse_date
 from strategistatus.errors import InputError
 from strategistatus.importer import ImportReport, import_files
@@ -33,7 +33,7 @@ ENTRIES: dict[str, dict[str, Any]] = {e["file"]: e for e in MANIFEST["files"]}
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new workspace, copied for every file (a copy is 100 times faster than a new one)."""
-    return init_workspace(tmp_path_factory.mktemp("corpus") / "ws").root
+    return init_workspace(tmp_path_factory.mktemp("corpus") / "ws", settings=suite_settings()).root
 
 
 class Outcome:
@@ -90,7 +90,7 @@ def test_the_corpus_is_what_build_py_writes(tmp_path):
 
 @pytest.mark.parametrize("entry", MANIFEST["files"], ids=[e["file"] for e in MANIFEST["files"]])
 def test_corpus_file(entry: dict[str, Any], tmp_path: Path, template: Path):
-    ws = find_workspace(shutil.copytree(template, tmp_path / "ws"))
+    ws = find_workspace(copy_workspace(template, tmp_path / "ws"))
     for earlier in entry.get("before", []):
         first = run(ws, ENTRIES[earlier])
         assert not first.refused, (earlier, first.messages)

@@ -37,6 +37,7 @@ from corpus import samples, spoil
 from corpus.checks import leaks, names_row, table_counts
 from corpus.damage import Export
 from corpus.formats import Sheet, xlsx
+from engines import suite_settings
 from strategistatus.errors import InputError
 from strategistatus.importer import ImportReport, read_files, stage_and_write
 from strategistatus.store import Store
@@ -78,7 +79,7 @@ class Importer:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.ws = init_workspace(root / "ws")
+        self.ws = init_workspace(root / "ws", settings=suite_settings())
         self.db: Store  # opened in __enter__, closed in __exit__
         self.files = 0
 

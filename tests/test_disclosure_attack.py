@@ -30,6 +30,7 @@ from fastapi.testclient import TestClient
 from scipy.optimize import linprog
 
 from conftest import run_import, write
+from engines import suite_settings
 from strategistatus.disclosure import PublicRelease, small
 from strategistatus.indicators.base import REGISTRY
 from strategistatus.indicators.periods import period_of
@@ -88,7 +89,7 @@ def town(tmp_path_factory):  # noqa: ANN001, ANN201
     from strategistatus.workspace import init_workspace
 
     root = tmp_path_factory.mktemp("town")
-    ws = init_workspace(root / "ws")
+    ws = init_workspace(root / "ws", settings=suite_settings())
     _small_town(ws, root)
     with ws.open_store() as store:
         store.accounts.create_user("carl", role="central", school_id=None,

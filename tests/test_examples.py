@@ -14,6 +14,7 @@ from types import ModuleType
 
 import pytest
 
+from engines import suite_settings
 from strategistatus.importer import import_files
 from strategistatus.sources.registry import DATASETS
 from strategistatus.workspace import Workspace, init_workspace
@@ -54,7 +55,7 @@ def generator() -> ModuleType:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
-    return init_workspace(tmp_path / "ws")
+    return init_workspace(tmp_path / "ws", settings=suite_settings())
 
 
 def test_imports_cover_every_dataset_once(generator: ModuleType) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from conftest import run_import, write
+from engines import suite_settings
 from strategistatus.indicators import Context, IndicatorError, compute
 from strategistatus.strategy import load_strategy
 
@@ -47,7 +48,7 @@ def ctx(tmp_path_factory):
     from strategistatus.workspace import init_workspace
 
     root = tmp_path_factory.mktemp("ind")
-    ws = init_workspace(root / "ws")
+    ws = init_workspace(root / "ws", settings=suite_settings())
     for dataset, text in (("schools", SCHOOLS), ("pupils", PUPILS), ("devices", DEVICES),
                           ("courses", COURSES), ("messages", MESSAGES)):
         assert run_import(ws, dataset, write(root / f"{dataset}.csv", text)).ok

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from engines import suite_settings
 from plain import edge, exports
 from plain import indicators as plain
 from strategistatus.importer import import_files
@@ -39,7 +40,7 @@ class Source:
     """A workspace with the files imported, and the same files read plainly."""
 
     def __init__(self, root: Path, imports: list[tuple[str, Path]]) -> None:
-        ws = init_workspace(root / "ws")
+        ws = init_workspace(root / "ws", settings=suite_settings())
         for dataset, group in groupby(imports, key=lambda item: item[0]):
             report = import_files(ws, dataset, [path for _, path in group], user="plain")
             assert report.ok, (dataset, report.errors[:3])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_import, write
+from engines import suite_settings
 from strategistatus import formatting as fmt
 from strategistatus.errors import InputError
 from strategistatus.report import service
@@ -155,7 +156,7 @@ def test_public_version_has_the_municipalitys_figures_only_and_hides_small_ones(
     headline = "Elever i 0.-7. klasse med kommunal enhed: 64,3 % (117 af 182)"
     assert headline in committee_text and headline in public_text
 
-    tiny = init_workspace(tmp_path / "tiny")
+    tiny = init_workspace(tmp_path / "tiny", settings=suite_settings())
     (tmp_path / "t").mkdir()
     _pupils_and_devices(tiny, tmp_path / "t", {"280001": (2, 30)})
     text = service.write_reports(tiny, tmp_path / "tp", formats=("md",), langs=("da",), at=AT,

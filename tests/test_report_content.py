@@ -11,6 +11,7 @@ import re
 import pytest
 
 from conftest import run_import, write
+from engines import suite_settings
 from strategistatus import formatting as fmt
 from strategistatus.demo import create_demo
 from strategistatus.indicators import Context, compute
@@ -31,7 +32,7 @@ milestone "drift" past its deadline: the report says so)."""
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("content")
-    ws = create_demo(root / "demo", out=root / "exports")
+    ws = create_demo(root / "demo", out=root / "exports", settings=suite_settings())
     service.set_narrative(ws, "6", "januar 2018", "Vi er på vej, men ikke i mål.\n")
     return ws
 

@@ -22,6 +22,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from engines import suite_settings
 from strategistatus.report.docx_tables import CELL_PADDING, TEXT_WIDTH, column_widths, text_width
 
 pytestmark = [pytest.mark.slow,
@@ -52,7 +53,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from strategistatus.demo import create_demo
 
     root = tmp_path_factory.mktemp("rendered")
-    ws = create_demo(root / "ws", seed=2018)
+    ws = create_demo(root / "ws", seed=2018, settings=suite_settings())
     cli = Path(sys.executable).parent / "strategistatus"
     out = root / "out"
     subprocess.run([str(cli), "report", "-w", str(ws.root), "--at", AT, "--lang", "da,en",

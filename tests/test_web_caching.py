@@ -14,6 +14,7 @@ from conftest import NOW
 from strategistatus.settings import load_settings
 from strategistatus.web.app import SESSION_COOKIE, create_app
 from test_web import PASSWORD, app_ws, client, sign_in  # noqa: F401 - fixtures
+from test_web_shape import app_routes
 
 HSTS = "max-age=31536000; includeSubDomains"
 SCHOOLS_CSV = "Skole ID;Navn\n280001;Vodskov Skole\n280002;Vestbjerg Skole\n"
@@ -25,7 +26,7 @@ def no_store(r) -> bool:  # noqa: ANN001
 
 
 def routes(app) -> list[tuple[str, str]]:  # noqa: ANN001
-    found = {(method, r.path) for r in app.routes
+    found = {(method, r.path) for r in app_routes(app)
              if isinstance(r, APIRoute | Route) and not r.path.startswith("/static")
              for method in (r.methods or ()) if method != "HEAD"}
     return sorted(found, key=lambda mp: (mp[1] in LAST and mp[0] != "GET", mp[1], mp[0]))

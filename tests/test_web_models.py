@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
+from engines import suite_settings
 from strategistatus.demo import create_demo
 from strategistatus.strategy import load_strategy
 from strategistatus.web.app import create_app
@@ -220,7 +221,7 @@ def test_report(client):
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, list[str]]]:
     """The demo workspace's app (built once for this module) and its goal ids."""
-    ws = create_demo(tmp_path_factory.mktemp("models") / "demo")  # about 7 seconds
+    ws = create_demo(tmp_path_factory.mktemp("models") / "demo", settings=suite_settings())  # about 7 seconds
     with ws.open_store() as store:
         store.accounts.create_user("anna", role="admin", school_id=None,
                                    password_hash=hash_password(PASSWORD), now=NOW)

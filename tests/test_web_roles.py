@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import Route
 
 from test_web import PASSWORD, app_ws, client, sign_in  # noqa: F401 - fixtures
+from test_web_shape import app_routes
 
 A, B = "280001", "280002"
 ROLES = ("public", "lea", "carl", "anna")  # public, leader of A, central, admin
@@ -89,7 +90,7 @@ def _request(client, method: str, path: str, csrf: str, n: int):  # noqa: ANN202
 
 
 def test_the_matrix_covers_every_route(client):  # noqa: F811
-    routes = {(method, r.path) for r in client.app.routes
+    routes = {(method, r.path) for r in app_routes(client.app)
               if isinstance(r, APIRoute | Route) and not r.path.startswith("/static")
               for method in (r.methods or ()) if method != "HEAD"}
     assert routes == set(MATRIX)

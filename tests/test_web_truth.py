@@ -20,6 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from engines import suite_settings
 from strategistatus import formatting
 from strategistatus.cli import app as cli_app
 from strategistatus.demo import create_demo
@@ -40,7 +41,7 @@ EARLIER = ["2016-01-03", "2016-08-15", "2017-01-05", "2017-08-20"]
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    ws = create_demo(tmp_path_factory.mktemp("truth") / "demo")
+    ws = create_demo(tmp_path_factory.mktemp("truth") / "demo", settings=suite_settings())
     with ws.open_store() as store:
         school = sorted(store.table("schools").select("school_id").to_pyarrow()
                         .column("school_id").to_pylist())[0]

@@ -60,7 +60,8 @@ def table_counts(con: Any) -> dict[str, int]:
     """Every table of the database (not the temporary ones) and its row count."""
     names = [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND "
-        "database_name = current_database() ORDER BY 1").fetchall()]
+        "database_name = current_database() AND schema_name = current_schema() "
+        "ORDER BY 1").fetchall()]
     return {n: con.execute(f'SELECT count(*) FROM main."{n}"').fetchone()[0]
             for n in names if n not in NOT_DATA}
 
@@ -70,7 +71,8 @@ def database_state(con: Any) -> dict[str, Any]:
     content), views, sequences (their last values), macros and indexes."""
     state: dict[str, Any] = {}
     for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary "
-                               "AND database_name = current_database() ORDER BY 1").fetchall():
+                               "AND database_name = current_database() AND schema_name = "
+                               "current_schema() ORDER BY 1").fetchall():
         rows = con.execute(f'SELECT CAST(t AS VARCHAR) FROM main."{name}" AS t').fetchall()
         digest = hashlib.sha256("\n".join(sorted(r[0] for r in rows)).encode()).hexdigest()
         state[f"table {name}"] = (len(rows), digest)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
@@ -37,6 +37,9 @@ class Context:
     tables: Callable[[str], ibis.Table]
     at: dt.date
     school: str | None = None  # one school's figures only (None: the municipality)
+    results: dict[tuple, Any] | None = field(default=None, compare=False, repr=False)
+    """Figures already computed from the same data (one data state only: the caller's), so
+    a page that asks twice for an indicator's series (its status and its trend) runs it once."""
 
     def t(self, name: str) -> ibis.Table:
         return self.tables(name)

@@ -10,6 +10,7 @@ import ibis
 
 from strategistatus.errors import StrategistatusError
 
+from . import prepared
 from .base import REGISTRY, Context, Definition
 from .headline import choose_target, judged_in_total, judged_point
 from .periods import PERIOD_KINDS, Period, PeriodKind, period_of, periods_between
@@ -118,7 +119,7 @@ def headline_period(ctx: Context, indicator: Any) -> Period | None:
     if d.units is None or judged_in_total(d, indicator):
         return None
     kind = default_period(indicator)
-    whole = Context(ctx.tables, ctx.at)  # a school's breakdown is of the municipality's period
+    whole = Context(ctx.tables, ctx.at, results=ctx.results)  # a school's breakdown is of the municipality's period
     series = _compute(whole, d, indicator, (kind,), kind)
     point = judged_point(series, indicator, choose_target(indicator, ctx.at), ctx.at)
     if point is None:
@@ -139,6 +140,22 @@ def _in_headline(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...
 
 def _compute(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
              kind: PeriodKind | None, only: Period | None = None) -> Result:
+    if ctx.results is None:
+        return _run(ctx, d, indicator, by, kind, only)
+    key = (indicator.id, id(indicator), by, kind, only, ctx.school, ctx.at)
+    kept = ctx.results.get(key)
+    if kept is None:
+        kept = ctx.results[key] = _run(ctx, d, indicator, by, kind, only)
+    return _copied(kept)  # the caller may change its copy (``by``), never the kept one
+
+
+def _copied(result: Result) -> Result:
+    return Result(result.indicator, result.at, result.unit, result.measure, result.by,
+                  list(result.rows), list(result.periods))
+
+
+def _run(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
+         kind: PeriodKind | None, only: Period | None = None) -> Result:
     unit = "count" if d.measure == "count" else "percent"
     result = Result(indicator.id, ctx.at, unit, d.measure, by)
     if d.units is None:
@@ -161,7 +178,7 @@ def _compute(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
                             ("grade", "grade" in by)) if on] + ["excepted"]
     agg = t.group_by(keys).aggregate(
         numerator=t.weight.sum(where=t.hit), denominator=t.weight.sum())
-    records = agg.to_pyarrow().to_pylist()
+    records = prepared.to_pyarrow(agg).to_pylist()
     result.rows = _rows(records, d, result.periods, kind is not None,
                         whole="school" not in by and "grade" not in by)
     if (d.measure == "count" and not by and not any(not r.excepted for r in result.rows)
@@ -173,7 +190,7 @@ def _compute(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
 def _first_day(ctx: Context, d: Definition) -> dt.date | None:
     if d.first_date is None:
         return ctx.at
-    value = d.first_date(ctx).to_pyarrow().as_py()
+    value = prepared.to_pyarrow(d.first_date(ctx)).as_py()
     if value is None:
         return None
     return value if isinstance(value, dt.date) else value.date()

@@ -31,11 +31,13 @@ class GoalStatus:
 
 
 def evaluate(store: Any, strategy: Any, at: dt.date, *, school: str | None = None,
-             headlines: dict[str, str | None] | None = None) -> list[GoalStatus]:
+             headlines: dict[str, str | None] | None = None,
+             results: dict[tuple, Any] | None = None) -> list[GoalStatus]:
     """Every goal and indicator of the strategy judged at ``at``. For one school the
     indicators are judged on the municipality's headline periods: ``headlines`` (indicator
-    id -> period label, from the municipality's own evaluation) when given, else computed."""
-    ctx = Context(store.table, at, school)
+    id -> period label, from the municipality's own evaluation) when given, else computed.
+    ``results``: figures already computed from the same data state (``Context.results``)."""
+    ctx = Context(store.table, at, school, {} if results is None else results)
     milestones = {(g, m): (due, done) for g, m, due, done in store.milestones()}
     overrides = store.current_overrides(at)
     out: list[GoalStatus] = []

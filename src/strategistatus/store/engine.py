@@ -27,10 +27,11 @@ __all__ = ["ConstraintError", "DatabaseError", "InvalidInput", "drop_leftovers",
 
 @contextlib.contextmanager
 def transaction(con: Any) -> Iterator[None]:
-    """All or nothing: commit when the block ends, roll back on any error. Inside the
-    PostgreSQL writer's own transaction the block is part of that one."""
-    if postgres_engine.inside_outer(con):
-        yield
+    """All or nothing: commit when the block ends, roll back on any error (a block inside a
+    block is part of it). A PostgreSQL writer's block counts the generation on."""
+    if postgres_engine.is_writer(con):
+        with postgres_engine.writer_transaction(con):
+            yield
         return
     with duckdb_engine.transaction(con):
         yield

@@ -22,6 +22,7 @@ from strategistatus.i18n import _
 
 from . import migrations, postgres_engine
 from .backup import BackupInfo, write
+from .engine import transaction
 from .parsing import ident
 
 TABLES_SQL = ("SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND "
@@ -68,19 +69,24 @@ def restore(database: Path, url: str, folder: Path, manifest: dict[str, Any]) ->
     backed_up = {Path(name).stem: folder / name for name in manifest["members"]}
     with Store(database, url=url, what="restore") as writer:
         con = writer.con
-        tables = _tables(con)
-        unknown = sorted(set(backed_up) - set(tables))
-        if unknown:
-            raise InputError(_("the backup holds tables this version does not know: "
-                               "{tables}", tables=", ".join(unknown)))
-        generation = postgres_engine.generation(con)
-        for table in tables:
-            con.execute(f"DELETE FROM main.{ident(table)}")
-            if table in backed_up:
-                con.execute(f"INSERT INTO main.{ident(table)} BY NAME SELECT * FROM "
-                            "read_parquet(?)", [str(backed_up[table])])
-        # the data state counts on from the current one (a running server's caches)
-        con.execute("UPDATE store_meta SET value = ? WHERE key = 'generation'",
-                    [str(generation)])
-        migrations.upgrade(con, writer._accounts_cursor())
+        with transaction(con):  # every table in one transaction
+            _replace(con, writer, backed_up)
     postgres_engine.renumber_identities(postgres_engine.checked(url))
+
+
+def _replace(con: Any, writer: Any, backed_up: dict[str, Path]) -> None:
+    tables = _tables(con)
+    unknown = sorted(set(backed_up) - set(tables))
+    if unknown:
+        raise InputError(_("the backup holds tables this version does not know: "
+                           "{tables}", tables=", ".join(unknown)))
+    generation = postgres_engine.generation(con)
+    for table in tables:
+        con.execute(f"DELETE FROM main.{ident(table)}")
+        if table in backed_up:
+            con.execute(f"INSERT INTO main.{ident(table)} BY NAME SELECT * FROM "
+                        "read_parquet(?)", [str(backed_up[table])])
+    # the data state counts on from the current one (a running server's caches): the
+    # transaction counts it one on when it commits
+    con.execute("UPDATE store_meta SET value = ? WHERE key = 'generation'", [str(generation)])
+    migrations.upgrade(con, writer._accounts_cursor())

@@ -3,7 +3,8 @@
 A reader attaches the database read-only and reads the generation it finds. The writer takes
 the advisory lock, makes the schema in an empty database (the same tables, columns and keys
 the migrations give the embedded engine), runs the migration steps a database lacks, and
-does everything in one transaction, committed on ``close`` and rolled back on ``abort``.
+makes each of its writes one transaction (``postgres_engine.writer_transaction``: what it
+reads and stages before runs on its own), and lets go of the lock on ``close``.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def close_store(store: Store, *, commit: bool) -> None:
     lock."""
     con: Any = getattr(store, "con", None)
     try:
-        if con is not None and not store.read_only and postgres_engine.inside_outer(con):
+        if con is not None and not store.read_only and postgres_engine.is_writer(con):
             postgres_engine.end_outer(con, commit=commit)
     finally:
         if con is not None:

@@ -52,7 +52,8 @@ LOCK_KEY = 0x5354_5354  # the workspace's writer: one advisory lock per database
 ConstraintError = psycopg.errors.IntegrityError
 ID_NAMES = ("batch_ids", "override_ids", "narrative_ids")
 CONNECTIONS = 24  # most connections one process's DuckDB keeps to the server
-_OUTER: set[int] = set()  # connections inside a writer's transaction (``transaction``)
+_WRITERS: set[int] = set()  # the writers' connections (``begin_outer``)
+_OPEN: dict[int, int] = {}  # a writer's open transaction: how deep its blocks are nested
 _HELD: set[tuple[str, int]] = set()
 _EXTENSION: Path | None = None
 _EXTENSION_GUARD = threading.Lock()
@@ -165,25 +166,52 @@ def cursor(con: duckdb_engine.Connection) -> duckdb_engine.Connection:
 
 
 def begin_outer(con: duckdb_engine.Connection) -> None:
-    """The writer's one transaction: ``transaction`` blocks inside it become part of it."""
+    """``con`` is the writer's: each of its ``transaction`` blocks is a PostgreSQL
+    transaction that counts the generation on when it commits (and tells the servers). What
+    the writer reads and stages outside them (a file being checked) runs on its own, so a
+    file DuckDB cannot read is refused without spoiling anything, as on the embedded engine;
+    the advisory lock keeps every other writer out meanwhile."""
+    _WRITERS.add(id(con))
+
+
+@contextlib.contextmanager
+def writer_transaction(con: Any) -> Iterator[None]:
+    """One of the writer's transactions (blocks inside it become part of it): committed
+    with the generation counted on, or rolled back on any error."""
+    key = id(con)
+    if _OPEN.get(key):
+        _OPEN[key] += 1
+        try:
+            yield
+        finally:
+            _OPEN[key] -= 1
+        return
     con.execute("BEGIN TRANSACTION")
-    _OUTER.add(id(con))
-
-
-def end_outer(con: duckdb_engine.Connection, *, commit: bool) -> None:
-    _OUTER.discard(id(con))
-    if commit:
+    _OPEN[key] = 1
+    try:
+        yield
         con.execute("UPDATE store_meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
                     "WHERE key = 'generation'")
         con.execute("COMMIT")
-        notify(con)
-    else:
+    except BaseException:
         with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
+        raise
+    finally:
+        _OPEN.pop(key, None)
+    notify(con)
 
 
-def inside_outer(con: Any) -> bool:
-    return id(con) in _OUTER
+def is_writer(con: Any) -> bool:
+    return id(con) in _WRITERS
+
+
+def end_outer(con: duckdb_engine.Connection, *, commit: bool) -> None:
+    """The writer lets go (what it wrote was committed block by block)."""
+    _WRITERS.discard(id(con))
+    if _OPEN.pop(id(con), None):
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
 
 
 NOTIFY_SQL = "CALL postgres_execute('pg', 'NOTIFY strategistatus_changes')"

@@ -116,13 +116,19 @@ def _overview(state: Any, at: dt.date, lang: str) -> dict[str, Any]:
 def judged(state: Any, at: dt.date) -> list[Any]:
     """``status.evaluate`` of the municipality at ``at``, kept until the data change (the
     overview, the goal pages and every school page judge it alike)."""
-    return state.memo(("evaluate", at), lambda: evaluate(state.store, state.strategy, at))
+    return state.memo(("evaluate", at), lambda: evaluate(state.store, state.strategy, at,
+                                                         results=results(state, at)))
+
+
+def results(state: Any, at: dt.date) -> dict[tuple, Any]:
+    """The figures computed at ``at`` from the current data, shared by every page."""
+    return state.memo(("results", at), dict)
 
 
 def _trends(state: Any, at: dt.date) -> dict[str, list[dict[str, Any]]]:
     """Every indicator's municipal value per school year up to ``at`` (decided exceptions
     left out); the last year is marked running when ``at`` falls inside it."""
-    ctx = Context(state.store.table, at)
+    ctx = Context(state.store.table, at, results=results(state, at))
     out = {}
     for _, indicator in state.strategy.indicators():
         d = REGISTRY[indicator.id]
@@ -166,7 +172,7 @@ def _goal_page(state: Any, goal_id: str, at: dt.date, lang: str) -> dict[str, An
 def _goal(state: Any, goal_id: str, at: dt.date, lang: str) -> dict[str, Any]:
     strategy = state.strategy
     page = _goal_page(state, goal_id, at, lang)
-    ctx = Context(state.store.table, at)
+    ctx = Context(state.store.table, at, results=results(state, at))
     for row in page["indicators"]:
         row["per_grade"] = _per_grade(ctx, strategy, row["id"])
         row["per_school"] = list(per_school(state, row["id"], at).values())
