@@ -26,9 +26,11 @@ examples: install
 system-packages:
 	scripts/install-test-system-packages
 
-## test: the system packages, lint (ruff, mypy) and the whole test suite
+## test: the system packages, lint (ruff, mypy) and the whole test suite on each engine:
+## DuckDB, then PostgreSQL (every test whose workspace follows the suite's engine)
 test: install system-packages lint
 	$(BIN)/python -m pytest
+	STRATEGISTATUS_TEST_ENGINE=postgres $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks examples

@@ -8,7 +8,8 @@
 Part 1: `strategistatus serve` on the demo municipality (`strategistatus demo` into a
 temporary folder; the small sample set of examples/ with --small, or when the demo fails or
 takes longer than --demo-timeout), then `strategistatus import courses` of a generated file
-of --rows courses while --readers concurrent clients (asyncio, httpx) read the overview, a
+of --rows courses while --readers concurrent clients (asyncio, one keep-alive connection
+each, ``keepalive.py``) read the overview, a
 goal and the school list for the whole import. Prints requests, errors, p50/p95/p99 latency,
 whether every answer was the data before the import or after it (never a mix), and the
 import's duration. Targets: p95 under 300 ms, no errors, every answer consistent.
@@ -47,8 +48,9 @@ from typing import Any
 
 import duckdb
 import engine_choice
-import httpx
+import httpx  # one plain call: the school list
 from import_speed import BOM, courses_sql
+from keepalive import Connection, HTTPError
 from machine import load_average, machine, print_machine
 
 HERE = Path(__file__).resolve().parent
@@ -156,19 +158,19 @@ class Reading:
     answers: list[tuple[str, str]] = field(default_factory=list)
     bodies: dict[str, bytes] = field(default_factory=dict)
 
-    async def get(self, client: httpx.AsyncClient, path: str) -> None:
+    async def get(self, client: Connection, path: str) -> None:
         started = time.perf_counter()
         try:
-            answer = await client.get(path)
-        except httpx.HTTPError as exc:
-            self.errors.append(f"{path}: {type(exc).__name__}")
+            status, content = await client.get(path)
+        except HTTPError as exc:
+            self.errors.append(f"{path}: {exc}")
             return
         self.latencies.append(time.perf_counter() - started)
-        if answer.status_code != 200:
-            self.errors.append(f"{path}: HTTP {answer.status_code}")
+        if status != 200:
+            self.errors.append(f"{path}: HTTP {status}")
             return
-        digest = hashlib.blake2b(answer.content, digest_size=16).hexdigest()
-        self.bodies.setdefault(digest, answer.content)
+        digest = hashlib.blake2b(content, digest_size=16).hexdigest()
+        self.bodies.setdefault(digest, content)
         self.answers.append((path, digest))
 
     def figures(self) -> dict[str, Any]:
@@ -188,26 +190,31 @@ def _json(body: bytes) -> tuple[bool, Any]:
         return False, None
 
 
-async def _state(client: httpx.AsyncClient) -> dict[str, bytes]:
+async def _state(client: Connection) -> dict[str, bytes]:
     answers = {}
     for path in PATHS:
-        answer = await client.get(path)
-        answer.raise_for_status()
-        answers[path] = answer.content
+        status, content = await client.get(path)
+        if status != 200:
+            raise SystemExit(f"{path} answered HTTP {status}")
+        answers[path] = content
     return answers
 
 
 async def readers_during_import(url: str, root: Path, file: Path, readers: int,
                                 say: Say) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=readers + 5, max_keepalive_connections=readers + 5)
-    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+    client = Connection(url)
+    try:
         before = await _state(client)  # computed once: the caches are warm
         reading, stop = Reading(), asyncio.Event()
 
         async def reader(n: int) -> None:
-            while not stop.is_set():
-                await reading.get(client, PATHS[n % len(PATHS)])
-                n += 1
+            own = Connection(url)
+            try:
+                while not stop.is_set():
+                    await reading.get(own, PATHS[n % len(PATHS)])
+                    n += 1
+            finally:
+                await own.close()
 
         tasks = [asyncio.create_task(reader(n)) for n in range(readers)]
         say(f"importing {file.name} with {readers} readers ...")
@@ -221,13 +228,15 @@ async def readers_during_import(url: str, root: Path, file: Path, readers: int,
         if importing.returncode == 0:  # read on until the API shows the new data
             deadline = time.perf_counter() + 30
             while time.perf_counter() < deadline:
-                if (await client.get(PATHS[0])).content != before[PATHS[0]]:
+                if (await client.get(PATHS[0]))[1] != before[PATHS[0]]:
                     shown = time.perf_counter() - started - seconds
                     break
                 await asyncio.sleep(0.05)
         stop.set()
         await asyncio.gather(*tasks)
         after = await _state(client)
+    finally:
+        await client.close()
     mixed = [p for p, d in reading.answers if not _consistent(reading.bodies[d], before[p],
                                                                 after[p])]
     problem = (err.decode(errors="replace").strip() or out.decode(errors="replace"))[-500:]
@@ -253,11 +262,12 @@ async def many_dates(url: str, requests: int = 200, dates: int = 50) -> dict[str
     paths = [f"{PATHS[0]}?at={days[k % dates]}" for k in range(requests)]
     random.Random(2018).shuffle(paths)
     reading = Reading()
-    limits = httpx.Limits(max_connections=requests, max_keepalive_connections=requests)
-    async with httpx.AsyncClient(base_url=url, timeout=300, limits=limits) as client:
-        started = time.perf_counter()
-        await asyncio.gather(*(reading.get(client, p) for p in paths))
-        seconds = time.perf_counter() - started
+    clients = [Connection(url, timeout=300) for _ in paths]
+    started = time.perf_counter()
+    await asyncio.gather(*(reading.get(c, p) for c, p in zip(clients, paths, strict=True)))
+    seconds = time.perf_counter() - started
+    for c in clients:
+        await c.close()
     return {**reading.figures(), "dates": dates, "seconds": round(seconds, 2)}
 
 

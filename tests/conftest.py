@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+import pg_server as pg_server_module
 from engines import ENGINES, SUITE_ENGINE, settings
-from leakscan import LogScan, Recorder, scan_temp, scan_tree
+from leakscan import LogScan, Recorder, scan_postgres, scan_temp, scan_tree
 from pg_server import pg_server, pg_url  # noqa: F401 - fixtures for every test module
 from strategistatus.importer import ImportReport, import_files
 from strategistatus.workspace import Workspace, init_workspace
@@ -94,6 +95,28 @@ def _record_answers():
     logging.getLogger().removeHandler(handler)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL pass (``STRATEGISTATUS_TEST_ENGINE=postgres``, after the DuckDB pass)
+    runs every test whose workspace follows the suite's engine: those using the ``ws``
+    fixture (also through another fixture) and those of modules making workspaces with
+    ``engines.suite_settings``. Deselected, as they ran in full in the DuckDB pass: tests
+    about the DuckDB file (``embedded``), tests that run on both engines anyway (the
+    ``engine`` fixture), and tests without a database of the suite's engine."""
+    if SUITE_ENGINE != "postgres" or config.getoption("keyword") or config.getoption("markexpr"):
+        return
+    keep, drop = [], []
+    for item in items:
+        module = getattr(item, "module", None)
+        follows = "ws" in getattr(item, "fixturenames", ()) or any(
+            hasattr(module, name) for name in ("suite_settings", "SUITE_ENGINE"))
+        both = "engine" in getattr(item, "fixturenames", ())
+        (keep if follows and not both and not item.get_closest_marker("embedded")
+         else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.skipped:
         _skipped.append(report.nodeid)
@@ -134,6 +157,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         findings = scan_tree(Path(basetemp), findings)
     scan_temp(Path(tempfile.gettempdir()), _STARTED, findings,
               skip=("pytest-of-", "leakscan-", "hypothesis"))
+    server = pg_server_module.running()
+    if server is not None:
+        scan_postgres(server, findings)
     print("\n" + findings.summary())
     if findings.hits:
         print("\n".join(findings.hits[:50]))

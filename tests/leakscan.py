@@ -33,6 +33,7 @@ import subprocess
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 CPR = re.compile(rb"(?<![0-9A-Za-z])(\d\d)(\d\d)\d\d-?\d{4}(?![0-9A-Za-z*])")
 CPR_TEXT = re.compile(CPR.pattern.decode())
@@ -165,6 +166,42 @@ def scan_database(path: Path, findings: Findings) -> None:
         findings.hits.append(f"{path}: cannot be read back ({type(exc).__name__})")
     finally:
         con.close()
+
+
+def scan_postgres(server: Any, findings: Findings) -> None:
+    """Every text cell of every table of every database the tests made on the session's
+    PostgreSQL server (``pg_server.running``) that is still there; the server's data files
+    are searched for the written form only (``scan_file``)."""
+    import psycopg
+    from psycopg import sql
+
+    texts = ("text", "character varying", "character", "json", "jsonb")
+    for name in sorted(server.databases):
+        try:
+            con = psycopg.connect(server.url(name), autocommit=True, connect_timeout=10)
+        except psycopg.Error:
+            continue  # dropped meanwhile
+        findings.databases += 1
+        with con:
+            try:
+                columns = con.execute(
+                    "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+                    "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') "
+                    "AND data_type = ANY(%s)", [list(texts)]).fetchall()
+                for schema, table, column in columns:
+                    cell = sql.Identifier(column)
+                    count, hits = con.execute(sql.SQL(
+                        "SELECT count(*), array_agg(DISTINCT {c}::text) FILTER "
+                        "(WHERE {c}::text ~ '[0-9]{{6}}-?[0-9]{{4}}') FROM {s}.{t}").format(
+                        c=cell, s=sql.Identifier(schema), t=sql.Identifier(table))).fetchone() \
+                        or (0, None)
+                    findings.cells += count
+                    for value in hits or []:
+                        findings.add(f"postgresql {name}: {schema}.{table}.{column}",
+                                     cpr_numbers(value))
+            except psycopg.Error as exc:
+                findings.hits.append(f"postgresql {name}: cannot be read back "
+                                     f"({type(exc).__name__})")
 
 
 def scan_sqlite(path: Path, findings: Findings) -> None:

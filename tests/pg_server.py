@@ -261,6 +261,11 @@ def shared() -> PgServer:
     return server
 
 
+def running() -> PgServer | None:
+    """The session's server while it runs (the leak scan reads its databases at the end)."""
+    return _shared
+
+
 def _release() -> None:
     global _shared, _users
     _users -= 1

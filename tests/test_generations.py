@@ -21,6 +21,8 @@ from conftest import NOW, run_import, write
 from strategistatus.store import Store, duckdb_engine
 from strategistatus.workspace import Workspace
 
+pytestmark = pytest.mark.embedded  # the DuckDB file's generations are the subject
+
 COURSES = "Forløb ID;Skole ID;Forfatter;Oprettet;Delt\n"
 
 

@@ -19,6 +19,7 @@ from leakscan import Findings, LogScan, Recorder, cpr_numbers, scan_temp, scan_t
 from strategistatus.workspace import init_workspace
 
 PLANTED = "241299-1234"
+UNWRITTEN = PLANTED.replace("-", "")
 
 
 @pytest.fixture
@@ -135,3 +136,28 @@ def test_the_temporary_folder_is_searched_for_what_the_session_made(elsewhere):
     found = Findings()
     scan_temp(elsewhere, since, found, skip=())
     assert len(found.hits) == 2, found.hits
+
+
+def test_a_number_in_a_postgresql_cell_is_found(pg_server):
+    """The PostgreSQL pass's databases are read cell by cell at the end of the run, those
+    of the product's own schema and of any other. (The number is planted without its dash:
+    the server's own files, searched for the written form, keep it after the drop.)"""
+    import psycopg
+
+    from leakscan import scan_postgres
+
+    url = pg_server.create_database()
+    try:
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute("CREATE SCHEMA elsewhere")
+            con.execute("CREATE TABLE elsewhere.notes (id int, note text, extra jsonb)")
+            con.execute("INSERT INTO elsewhere.notes VALUES (1, 'ingen', %s), (2, %s, NULL)",
+                        ['{"a": "2018-01-31 12:00:00"}', f"elev {UNWRITTEN} i 3.a"])
+        findings = Findings()
+        scan_postgres(pg_server, findings)
+        assert any(UNWRITTEN[:6] in hit and "elsewhere.notes.note" in hit for hit in findings.hits)
+        assert not any(UNWRITTEN in hit for hit in findings.hits)  # masked
+        assert not any("extra" in hit for hit in findings.hits)
+        assert findings.databases >= 1 and findings.cells >= 4
+    finally:
+        pg_server.drop_database(url)

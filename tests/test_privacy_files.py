@@ -61,6 +61,7 @@ def test_no_import_leaves_an_object_that_refers_to_a_file(ws, tmp_path, how):
         assert views == (0,)
 
 
+@pytest.mark.embedded  # a view in the DuckDB file of an older version
 def test_a_view_left_by_an_older_version_is_dropped_when_the_database_is_opened(ws, tmp_path):
     path = write(tmp_path / "elever.csv", PUPILS)
     with ws.open_store() as store:  # what an older version left: a view reading the file

@@ -108,6 +108,8 @@ class Imports:
         if not dry_run:
             self._audit(who, upload, "written" if report.written else
                         "unchanged" if report.ok else "refused")
+        if report.written:
+            state.warm()  # the uploader's next page shows the new figures
         return _report_json(report) | {"upload_id": upload.upload_id}
 
     def _audit(self, who: Principal, upload: Upload, outcome: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,7 +28,9 @@ from strategistatus.workspace import Workspace
 
 from .principal import Principal
 from .readers import Readers
+from .warming import Warmer
 
+log = logging.getLogger(__name__)
 SESSION_CACHE = dt.timedelta(seconds=5)
 AUDIT_DELAY = dt.timedelta(seconds=1)
 T = TypeVar("T")
@@ -51,6 +54,7 @@ class AppState:
     _cache: dict[tuple, Any] = field(default_factory=dict)  # (version, key) -> context
     _version: tuple[int, int] | None = None  # the newest version seen
     _computing: dict[tuple, threading.Lock] = field(default_factory=dict)
+    warmer: Warmer = field(default_factory=Warmer)  # the version shown (``warming.py``)
     _memo_guard: threading.Lock = field(default_factory=threading.Lock)
     _sessions: dict[str, tuple[dt.datetime, Any]] = field(default_factory=dict)
     _pending_audit: list[tuple] = field(default_factory=list)
@@ -118,12 +122,25 @@ class AppState:
         return self.memo(("school names",), read)
 
     def _generation(self) -> tuple[int, int]:
-        """The generation this request reads (the pinned one, else the current one) and
-        the accounts' epoch (``readers.Readers.bump``)."""
+        """The generation this request reads (the pinned one) and the accounts' epoch
+        (``readers.Readers.bump``); on the event loop, the version shown: new data once
+        its pages are computed (``warming.py``)."""
         if not _PEEKING.get():
             held = self.readers.store()
             return int(held.base), int(getattr(held, "epoch", 0))
-        return self.readers.version()
+        return self.warmer.version_shown(self.readers.version(), self.warm)
+
+    def warm(self) -> None:
+        """Compute the recently asked pages for the newest data, then show it. Called by
+        the warmer's thread, and by the app's own writes before they answer."""
+        with self.pinned():
+            version = self._generation()
+            for key, make in self.warmer.recipes():
+                try:
+                    self.memo(key, make)
+                except Exception:  # noqa: BLE001 - a page that fails is computed on demand
+                    log.warning("a page could not be computed for new data", exc_info=True)
+        self.warmer.now_showing(version)
 
     def memo(self, key: tuple, make: Callable[[], Any]) -> Any:
         """A computed page context, kept per data version (the generation and the accounts'
@@ -140,7 +157,7 @@ class AppState:
             raise NotCached
         with self._memo_guard:
             if self._version is None or version > self._version:
-                keep = {version, self._version}  # the newest and the one before it
+                keep = {version, self._version, self.warmer.shown}  # newest, shown, before
                 self._version = version
                 self._cache = {k: v for k, v in self._cache.items() if k[0] in keep}
                 self._computing = {k: v for k, v in self._computing.items() if k[0] in keep}
@@ -151,6 +168,7 @@ class AppState:
             hit = self._cache.get(slot)
             if hit is None:
                 hit = self._cache[slot] = make()
+                self.warmer.note(key, make)
         return hit
 
     def cached_json(self, key: tuple, make: Callable[[], Any]) -> Response:

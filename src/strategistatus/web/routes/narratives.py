@@ -64,6 +64,7 @@ def api_set_narrative(goal_id: str, round: Annotated[Round, Form()],  # noqa: A0
     except StrategistatusError as exc:  # the round is closed
         raise HTTPException(status_code=409, detail=str(exc)) from exc
     state.audit(who, "narrative", f"{round}:{goal_id}")
+    state.warm()  # the writer's next page shows the new text
     with state.pinned():
         return narratives_ctx(state, round)
 
@@ -88,4 +89,5 @@ def narratives_post(round: Annotated[Round, Form()], goal: Annotated[str, Form()
     except StrategistatusError as exc:  # no such goal, an empty text, a closed round
         raise HTTPException(status_code=422, detail=str(exc)) from exc
     state.audit(who, "narrative", f"{round}:{goal}")
+    state.warm()
     return RedirectResponse("/narratives?" + urlencode({"round": round}), status_code=303)
