@@ -316,7 +316,8 @@ def test_keyboard_reaches_skip_link_and_sign_in_form_and_enter_submits(web: Watc
 # -- accessibility ---------------------------------------------------------------------------
 A11Y_PAGES = {  # who: [(path, status)]
     None: [("/", 200), ("/sign-in", 200), ("/sign-in?error=1", 200), ("/goals/1", 200),
-           ("/schools/280001", 404)],
+           ("/schools/280001", 404), ("/goals/99", 404), ("/?at=31-02-2018", 422),
+           ("/sign-in?next=%2Fusers", 200)],
     "lea": [("/", 200), *[(f"/goals/{g}", 200) for g in range(1, 9)],
             ("/schools/280001", 200), ("/schools/280002", 404)],
     "carl": [("/goals/1", 200), ("/schools/280002", 200), ("/imports", 200),

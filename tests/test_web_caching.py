@@ -79,9 +79,9 @@ def test_every_route_answers_no_store(client):  # noqa: F811
 @pytest.mark.parametrize("method,url,kwargs,status", [
     ("GET", "/", {}, 200), ("GET", "/sign-in", {}, 200), ("GET", "/nowhere", {}, 404),
     ("GET", "/api/v1/nowhere", {}, 404), ("GET", "/api/v1/schools/280001", {}, 404),
-    ("GET", "/users", {}, 401), ("GET", "/api/v1/users", {}, 401),
+    ("GET", "/users", {}, 303), ("GET", "/api/v1/users", {}, 401),  # a page: sign in first
     ("PATCH", "/api/v1/overview", {}, 405), ("GET", "/api/v1/overview?at=nonsense", {}, 422),
-    ("GET", "/reports/files/x.md", {}, 401),
+    ("GET", "/reports/files/x.md", {}, 303),
     ("POST", "/sign-out", {}, 303), ("POST", "/sign-in", {"data": {"name": "x"}}, 422),
     ("POST", "/api/v1/imports", {"content": b"x" * 10, "headers": {
         "Content-Type": "multipart/form-data; boundary=x"}}, 401),  # refused before reading

@@ -22,14 +22,16 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlencode
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from strategistatus.errors import mask_cpr
 from strategistatus.strategy import load_strategy
@@ -39,6 +41,7 @@ from . import present
 from .deps import SESSION_COOKIE
 from .headers import SecurityHeaders
 from .imports import Imports
+from .inputs import PageError
 from .language import words
 from .limits import BodyLimit, session_cookie
 from .principal import PUBLIC
@@ -100,23 +103,36 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     for router in ROUTERS:
         app.include_router(router)
 
+    def error_page(request: Request, status: int, detail: str | None) -> Response:
+        return templates.TemplateResponse(request, "error.html", {
+            "page": {"status": status, "detail": detail}, "who": PUBLIC}, status_code=status)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         """FastAPI's 422 without the input it would echo: what was sent may be a whole file
         of CPR numbers (a file sent without a file name arrives as a plain field), a
-        password, or an unpaired surrogate that UTF-8 cannot encode."""
+        password, or an unpaired surrogate that UTF-8 cannot encode. A page gets the error
+        page in its language instead of the framework's JSON."""
+        if not request.url.path.startswith("/api/"):
+            return error_page(request, 422, None)
         errors = [{k: v for k, v in e.items() if k not in ("input", "ctx", "url")}
                   for e in exc.errors()]
         body = mask_cpr(json.dumps({"detail": jsonable_encoder(errors)}, ensure_ascii=True))
         return Response(body, status_code=422, media_type="application/json")
 
-    @app.exception_handler(HTTPException)
-    async def errors(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)
+    async def errors(request: Request, exc: StarletteHTTPException) -> Response:
+        """The API's errors as JSON; a page's in the page's language: a visitor who is not
+        signed in is asked to sign in (and comes back to the page), the others get the
+        error page, with the detail only when it is written in the page's language."""
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return templates.TemplateResponse(request, "error.html", {
-            "page": {"status": exc.status_code, "detail": exc.detail},
-            "who": PUBLIC}, status_code=exc.status_code)
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=exc.headers)
+        if exc.status_code == 401 and request.method in ("GET", "HEAD"):
+            back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse("/sign-in?" + urlencode({"next": back}), status_code=303)
+        return error_page(request, exc.status_code,
+                          str(exc.detail) if isinstance(exc, PageError) else None)
 
     return app
 

@@ -15,6 +15,12 @@ from strategistatus.errors import InputError
 from strategistatus.formatting import short_date
 from strategistatus.i18n import _, language
 
+
+class PageError(HTTPException):
+    """An error whose detail is written in the page's language (shown on the error page;
+    other details are the API's English and are not)."""
+
+
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 """The days figures are computed at (the school years around them stay in range)."""
 
@@ -57,9 +63,9 @@ def _page_day(at: str | None) -> dt.date | None:
     try:
         day = parse_date(at, field="at")
     except InputError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from None
+        raise PageError(status_code=422, detail=str(exc)) from None
     if not EARLIEST <= day <= LATEST:
-        raise HTTPException(status_code=422, detail=_(
+        raise PageError(status_code=422, detail=_(
             "at: figures can be computed at a date from {first} to {last}.",
             first=short_date(EARLIEST), last=short_date(LATEST)))
     return day

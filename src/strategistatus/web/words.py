@@ -63,6 +63,19 @@ WORDS: dict[str, dict[str, str]] = {
                          "Prøv igen om lidt.",
         "not_found": "Siden findes ikke", "no_access": "Ingen adgang", "error": "Fejl",
         "to_overview": "Til overblikket",
+        "e_404": "Adressen peger ikke på en side, du kan se: et mål, en skole eller en fil, der "
+                 "ikke findes (eller som din rolle ikke viser). Tjek adressen, eller gå til "
+                 "overblikket.",
+        "e_403": "Din rolle giver ikke adgang til denne side. Spørg en administrator, hvis du "
+                 "skal bruge den.",
+        "e_413": "Filen er for stor til importsiden. Del den op, eller spørg en administrator "
+                 "om grænsen (upload_limit_mb).",
+        "e_409": "Det kan ikke gøres nu: runden er lukket, eller en anden har ændret det "
+                 "samme imens. Genindlæs siden, og prøv igen.",
+        "e_422": "Adressen eller formularen har en værdi, der ikke kan bruges.",
+        "e_other": "Noget gik galt. Prøv igen om lidt; sker det igen, så kontakt en "
+                   "administrator.",
+        "sign_in_first": "Log ind for at se siden.",
         # the users page (/users)
         "u_heading": "Brugere",
         "u_intro": "Alle konti, der kan logge ind på strategistatus. En deaktiveret bruger kan "
@@ -151,6 +164,19 @@ WORDS: dict[str, dict[str, str]] = {
         "wrong_sign_in": "Wrong name or password, or too many tries. Try again in a while.",
         "not_found": "Page not found", "no_access": "No access", "error": "Error",
         "to_overview": "To the overview",
+        "e_404": "The address does not lead to a page you can see: a goal, a school or a file "
+                 "that does not exist (or that your role does not show). Check the address, or "
+                 "go to the overview.",
+        "e_403": "Your role does not give access to this page. Ask an administrator if you "
+                 "need it.",
+        "e_413": "The file is too large for the import page. Split it, or ask an "
+                 "administrator about the limit (upload_limit_mb).",
+        "e_409": "That cannot be done now: the round is closed, or somebody changed the same "
+                 "thing meanwhile. Reload the page and try again.",
+        "e_422": "The address or the form holds a value that cannot be used.",
+        "e_other": "Something went wrong. Try again in a while; if it happens again, contact "
+                   "an administrator.",
+        "sign_in_first": "Sign in to see the page.",
         # the users page (/users)
         "u_heading": "Users",
         "u_intro": "Every account that can sign in to strategistatus. A disabled user cannot "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -84,12 +85,25 @@ def api_sign_out(request: Request, response: Response, who: SignedIn,
 
 
 # -- pages ----------------------------------------------------------------------------------
+def back_to(path: str) -> str:
+    """Where a sign-in leads: the page asked for, when it is a path of this site (never
+    another site: no scheme, no ``//host``, no backslash or control character), else the
+    overview."""
+    if (not path.startswith("/") or path.startswith(("//", "/\\")) or len(path) > 2000
+            or any(c in path for c in "\\\r\n\t") or any(ord(c) < 32 for c in path)):
+        return "/"
+    return path
+
+
+
 @router.get("/sign-in", response_class=HTMLResponse, include_in_schema=False)
-def sign_in_form(request: Request, templates: Templates,
-                 error: str | None = None) -> HTMLResponse:
+def sign_in_form(request: Request, templates: Templates, error: str | None = None,
+                 next: str = "/") -> HTMLResponse:  # noqa: A002 - the usual name
     token = secrets.token_urlsafe(24)
+    back = back_to(next)
     response = templates.TemplateResponse(request, "sign_in.html", {
-        "page": {"error": error, "form_token": token}, "who": PUBLIC})
+        "page": {"error": error, "form_token": token, "next": back,
+                 "asked": back != "/" and not error}, "who": PUBLIC})
     response.set_cookie(PRESESSION_COOKIE, token, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https")
     return response
@@ -98,14 +112,16 @@ def sign_in_form(request: Request, templates: Templates,
 @router.post("/sign-in", include_in_schema=False)
 def sign_in_post(request: Request, name: Annotated[str, Form()],
                  password: Annotated[str, Form()], form_token: Annotated[str, Form()],
-                 state: State) -> Response:
+                 state: State, next: Annotated[str, Form()] = "/") -> Response:  # noqa: A002
     expected = request.cookies.get(PRESESSION_COOKIE, "")
     if not expected or not secrets.compare_digest(expected, form_token):
         raise HTTPException(status_code=403, detail="the form has expired; reload the page")
+    back = back_to(next)
     result = _sign_in(state, request, name, password)
     if result is None:
-        return RedirectResponse("/sign-in?error=1", status_code=303)
-    response = RedirectResponse("/", status_code=303)
+        again = {"error": 1} | ({"next": back} if back != "/" else {})
+        return RedirectResponse("/sign-in?" + urlencode(again), status_code=303)
+    response = RedirectResponse(back, status_code=303)
     _set_session_cookie(response, request, result[0])
     response.delete_cookie(PRESESSION_COOKIE)
     return response

@@ -125,7 +125,7 @@ def users_page(request: Request, state: AppState, templates: Jinja2Templates,
              "created_at": shown_time(u["created_at"], lang),
              "self": u["user_id"] == who.user_id} for u in users]
     ctx = {"lang": lang, "users": rows, "roles": roles, "error": error,
-           "created": created, "form": form or {},
+           "created": created, "form": form or {"role": "leader"},  # least privilege first
            "schools": sorted(schools.items(), key=lambda kv: (kv[1], kv[0]))}
     response: HTMLResponse = templates.TemplateResponse(
         request, "users.html", {"page": ctx, "who": who}, status_code=status, headers=NO_STORE)
