@@ -79,12 +79,13 @@ def current_schema() -> tuple[list[str], list[str], list[str]]:
 
 
 def close_store(store: Store, *, commit: bool) -> None:
-    """A reader lets go; the writer commits (``commit``) or rolls back, and lets go of the
-    lock."""
+    """A reader lets go; so does the writer, whose writes were committed block by block
+    (``commit`` is the embedded engine's: a block still open is rolled back either way), and
+    it lets go of the lock."""
     con: Any = getattr(store, "con", None)
     try:
         if con is not None and not store.read_only and postgres_engine.is_writer(con):
-            postgres_engine.end_outer(con, commit=commit)
+            postgres_engine.end_outer(con)
     finally:
         if con is not None:
             with contextlib.suppress(Exception):

@@ -206,8 +206,9 @@ def is_writer(con: Any) -> bool:
     return id(con) in _WRITERS
 
 
-def end_outer(con: duckdb_engine.Connection, *, commit: bool) -> None:
-    """The writer lets go (what it wrote was committed block by block)."""
+def end_outer(con: duckdb_engine.Connection) -> None:
+    """The writer lets go (what it wrote was committed block by block; a block still open,
+    as when the writer is aborted inside one, is rolled back)."""
     _WRITERS.discard(id(con))
     if _OPEN.pop(id(con), None):
         with contextlib.suppress(duckdb.Error):

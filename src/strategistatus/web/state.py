@@ -179,6 +179,17 @@ class AppState:
             make(), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8"))
         return Response(body, media_type="application/json")
 
+    async def page_json(self, at: dt.date | None, key: tuple,
+                        make: Callable[[dt.date], Any]) -> Response:
+        """An API page (overview, goal, school) at ``at`` (else the measurement date): its
+        JSON kept per data version under ``key`` and the day, answered on the event loop
+        when kept, else computed in a worker thread."""
+        def answer() -> Response:
+            day = self.day(at)
+            return self.cached_json((*key, day), lambda: make(day))
+
+        return await self.at_once(answer)
+
     def cached_session(self, token: str) -> dict[str, Any] | None:
         """The session of a token, looked up at most every few seconds (sign-out through the
         app forgets it at once; no other process can change sessions while the app runs)."""

@@ -22,14 +22,9 @@ router = APIRouter(tags=["pages"])
             responses=m.documented(m.GoalPage, 404))
 async def api_goal(goal_id: str, who: Caller, state: State, lang: ApiLang,
                    at: Day | None = None) -> Response:
-    at = check_day(at) if at else None
-
-    def answer() -> Response:
-        day = state.day(at)
-        return state.cached_json(("goal", goal_id, who.view, day, lang),
-                                 lambda: contexts.goal(state, who, goal_id, day, lang))
-
-    return await state.at_once(answer)
+    return await state.page_json(
+        check_day(at) if at else None, ("goal", goal_id, who.view, lang),
+        lambda day: contexts.goal(state, who, goal_id, day, lang))
 
 
 @router.get("/goals/{goal_id}", response_class=HTMLResponse, include_in_schema=False)

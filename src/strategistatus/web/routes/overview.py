@@ -21,14 +21,9 @@ router = APIRouter(tags=["pages"])
 @router.get("/api/v1/overview", response_model=None, responses=m.documented(m.Overview))
 async def api_overview(who: Caller, state: State, lang: ApiLang,
                        at: Day | None = None) -> Response:
-    at = check_day(at) if at else None
-
-    def answer() -> Response:
-        day = state.day(at)
-        return state.cached_json(("overview", who.signed_in, day, lang),
-                                 lambda: contexts.overview(state, who, day, lang))
-
-    return await state.at_once(answer)
+    return await state.page_json(
+        check_day(at) if at else None, ("overview", who.signed_in, lang),
+        lambda day: contexts.overview(state, who, day, lang))
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -32,14 +32,9 @@ async def api_schools(who: Caller, state: State) -> list[dict[str, Any]]:
             responses=m.documented(m.SchoolPage, 404))
 async def api_school(school_id: str, who: SchoolViewer, state: State, lang: ApiLang,
                      at: Day | None = None) -> Response:
-    at = check_day(at) if at else None
-
-    def compute() -> Response:
-        day = state.day(at)
-        return state.cached_json(("school", school_id, day, lang),
-                                 lambda: contexts.school(state, who, school_id, day, lang))
-
-    answer = await state.at_once(compute)
+    answer = await state.page_json(
+        check_day(at) if at else None, ("school", school_id, lang),
+        lambda day: contexts.school(state, who, school_id, day, lang))
     await state.viewed(who, f"api:{school_id}", school_id)
     return answer
 

@@ -89,8 +89,8 @@ def back_to(path: str) -> str:
     """Where a sign-in leads: the page asked for, when it is a path of this site (never
     another site: no scheme, no ``//host``, no backslash or control character), else the
     overview."""
-    if (not path.startswith("/") or path.startswith(("//", "/\\")) or len(path) > 2000
-            or any(c in path for c in "\\\r\n\t") or any(ord(c) < 32 for c in path)):
+    if (not path.startswith("/") or path.startswith("//") or len(path) > 2000
+            or "\\" in path or any(ord(c) < 32 for c in path)):
         return "/"
     return path
 
