@@ -27,10 +27,12 @@ system-packages:
 	scripts/install-test-system-packages
 
 ## test: the system packages, lint (ruff, mypy) and the whole test suite on each engine:
-## DuckDB, then PostgreSQL (every test whose workspace follows the suite's engine)
+## DuckDB, then PostgreSQL (every test whose workspace follows the suite's engine), each
+## spread over the machine's cores (pytest-xdist; a test file stays on one worker)
+PYTEST_PARALLEL ?= -n logical --dist loadfile --durations=15
 test: install system-packages lint
-	$(BIN)/python -m pytest
-	STRATEGISTATUS_TEST_ENGINE=postgres $(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+	STRATEGISTATUS_TEST_ENGINE=postgres $(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks examples

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -14,7 +15,7 @@ import pytest
 
 import pg_server as pg_server_module
 from engines import ENGINES, SUITE_ENGINE, settings
-from leakscan import LogScan, Recorder, scan_postgres, scan_temp, scan_tree
+from leakscan import Findings, LogScan, Recorder, scan_postgres, scan_temp, scan_tree
 from pg_server import pg_server, pg_url  # noqa: F401 - fixtures for every test module
 from strategistatus.importer import ImportReport, import_files
 from strategistatus.workspace import Workspace, init_workspace
@@ -143,27 +144,55 @@ def _expire_uploads(root: Path) -> int:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI (CI=true) a skipped test is a failure: whatever it needs must be installed.
-    Then the leak scan (``leakscan``): a CPR number in anything the tests made fails the run."""
+    Then the leak scan (``leakscan``): a CPR number in anything the tests made fails the run.
+
+    Run in parallel (``pytest -n``, pytest-xdist), each worker scans its own folders, answers
+    and PostgreSQL server and hands its findings to the controller, which scans the system's
+    temporary folder once every worker is done and fails the run on any finding."""
     import os
 
-    if os.environ.get("CI") == "true" and _skipped:
+    config = session.config
+    worker = getattr(config, "workeroutput", None)
+    if os.environ.get("CI") == "true" and _skipped and worker is None:
         print(f"\nCI=true: {len(_skipped)} test(s) were skipped: {', '.join(_skipped[:10])}")
         session.exitstatus = 1
-    factory = getattr(session.config, "_tmp_path_factory", None)
-    basetemp = getattr(factory, "_basetemp", None)
     findings = RECORDER.findings
-    if basetemp is not None:
-        print(f"\n{_expire_uploads(Path(basetemp))} unconfirmed uploads expired")
-        findings = scan_tree(Path(basetemp), findings)
+    if worker is not None or not _WORKERS_FINDINGS:
+        factory = getattr(config, "_tmp_path_factory", None)
+        basetemp = getattr(factory, "_basetemp", None)
+        if basetemp is not None:
+            expired = _expire_uploads(Path(basetemp))
+            if worker is None:
+                print(f"\n{expired} unconfirmed uploads expired")
+            findings = scan_tree(Path(basetemp), findings)
+        server = pg_server_module.running()
+        if server is not None:
+            scan_postgres(server, findings)
+    if worker is not None:  # the controller reports (pytest_testnodedown)
+        worker["leak_findings"] = dataclasses.asdict(findings)
+        return
+    for found in _WORKERS_FINDINGS:
+        findings = findings.merged(Findings(**found))
     scan_temp(Path(tempfile.gettempdir()), _STARTED, findings,
               skip=("pytest-of-", "leakscan-", "hypothesis"))
-    server = pg_server_module.running()
-    if server is not None:
-        scan_postgres(server, findings)
     print("\n" + findings.summary())
     if findings.hits:
         print("\n".join(findings.hits[:50]))
         session.exitstatus = 1
+
+
+_WORKERS_FINDINGS: list[dict] = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # noqa: ANN001 - pytest-xdist's hook
+    """A worker is done: keep its leak scan's findings for the controller's summary."""
+    found = getattr(node, "workeroutput", {}).get("leak_findings")
+    if found is not None:
+        _WORKERS_FINDINGS.append(found)
+    elif error is None:  # a worker that ran to its end must have scanned
+        _WORKERS_FINDINGS.append(dataclasses.asdict(
+            Findings(hits=[f"worker {node.gateway.id}: no leak scan reported"])))
 
 
 @pytest.fixture(autouse=True)

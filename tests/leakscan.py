@@ -31,7 +31,7 @@ import os
 import re
 import subprocess
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,11 @@ class Findings:
     def add(self, where: str, numbers: list[str]) -> None:
         where = CPR_TEXT.sub(lambda m: m.group(0)[:6] + "-****", where)
         self.hits += [f"{where}: {n[:6]}-****" for n in dict.fromkeys(numbers)]
+
+    def merged(self, other: Findings) -> Findings:
+        """The sum of two scans (a parallel run's workers)."""
+        return Findings(**{f.name: getattr(self, f.name) + getattr(other, f.name)
+                           for f in fields(self)})
 
     def summary(self) -> str:
         return (f"leak scan: {self.workspaces:,} workspaces, {self.files:,} files "

@@ -112,3 +112,27 @@ def test_a_sign_in_shows_the_new_count_of_sign_ins_without_stopping_readers(clie
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert PASSWORD not in client.get(PATHS[1]).text
+
+
+def test_the_app_stops_only_after_the_pages_being_computed(app_ws, tmp_path):  # noqa: F811
+    """Stopping while new data's pages are computed waits for them: a database closed under a
+    query in flight would abort the process (it did, once, in a test run)."""
+    from fastapi.testclient import TestClient
+
+    from strategistatus.web.app import create_app
+    from test_web import NOW
+
+    app = create_app(app_ws, clock=lambda: NOW)
+    with TestClient(app) as c:
+        state = c.app.state.s
+        for path in PATHS:
+            assert c.get(path).status_code == 200
+        for n in range(8):  # more pages to compute: every school's, at several dates
+            c.get(f"/api/v1/overview?at=2017-0{n + 1}-15")
+        shown = state.warmer.shown
+        assert run_import(app_ws, "schools", write(tmp_path / "skoler.csv", MORE_SCHOOLS)).ok
+        heard(state, shown)
+        c.get(PATHS[0])  # starts computing the new data's pages
+        thread = state.warmer._thread
+        assert thread is not None
+    assert not thread.is_alive() and state.warmer.stopping.is_set()

@@ -64,6 +64,7 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
         sweeping = asyncio.create_task(_every_minute(imports.sweep))
         yield
         sweeping.cancel()
+        state.warmer.stop()  # no query may be in flight when the databases close
         state.flush_audit()
         readers.close()
 

@@ -136,6 +136,8 @@ class AppState:
         with self.pinned():
             version = self._generation()
             for key, make in self.warmer.recipes():
+                if self.warmer.stopping.is_set():
+                    return  # the app stops: the new data is not shown
                 try:
                     self.memo(key, make)
                 except Exception:  # noqa: BLE001 - a page that fails is computed on demand

@@ -35,6 +35,10 @@ class Warmer:
         self._recipes: OrderedDict[tuple, Callable[[], Any]] = OrderedDict()
         self._guard = threading.Lock()
         self._running = False
+        self._thread: threading.Thread | None = None
+        self.stopping = threading.Event()
+        """Set when the app stops: no new computing starts, a running one ends early (a
+        database must not close under a query in flight)."""
 
     def note(self, key: tuple, make: Callable[[], Any]) -> None:
         """A page was computed: how to compute it again for new data."""
@@ -58,11 +62,20 @@ class Warmer:
             self.now_showing(newest)
             return newest
         with self._guard:
-            if not self._running:
+            if not self._running and not self.stopping.is_set():
                 self._running = True
-                threading.Thread(target=self._run, args=(start, newest), name="warming",
-                                 daemon=True).start()
+                self._thread = threading.Thread(target=self._run, args=(start, newest),
+                                                name="warming", daemon=True)
+                self._thread.start()
         return shown
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """The app stops: wait for the page being computed, start no more."""
+        self.stopping.set()
+        with self._guard:
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
 
     def _run(self, start: Callable[[], None], newest: Version) -> None:
         try:
