@@ -145,3 +145,18 @@ def test_https_through_a_proxy_counts_only_from_a_trusted_one(app_ws, peer, beli
         assert signed.status_code == 200
         assert secure_cookies(signed) == [believed]
         assert ("strict-transport-security" in c.get("/api/v1/users").headers) is believed
+
+
+def test_the_stylesheet_is_compressed_and_the_pages_are_not(client):  # noqa: F811
+    """The static files travel gzip-compressed (the dkfds stylesheet is 72 KB, 13 KB
+    compressed); a page never is: it holds the CSRF token beside text from the address, the
+    condition for BREACH."""
+    gzip = {"Accept-Encoding": "gzip"}
+    css = client.get("/static/dkfds/dkfds.css", headers=gzip)
+    assert css.status_code == 200 and css.headers["content-encoding"] == "gzip"
+    assert css.num_bytes_downloaded < 20_000 < len(css.content)
+    csrf = sign_in(client, "carl")
+    for path in ("/", "/narratives?round=x" + "y" * 40, "/imports"):
+        page = client.get(path, headers=gzip)
+        assert page.status_code == 200 and "content-encoding" not in page.headers, path
+        assert csrf in page.text or path == "/", path

@@ -269,7 +269,8 @@ def test_informing_indicators_are_shown_for_information(client):
     goal = next(g for g in client.get("/api/v1/overview").json()["goals"]
                 if any(not i["decides"] for i in g["indicators"]))
     html = client.get(f"/goals/{goal['id']}", params={"lang": "en"}).text
-    assert "For information (not part of the goal&#39;s status)." in html
+    assert "i</span> For information</span>" in html  # the badge
+    assert "(not part of the goal&#39;s status)" in html
 
 
 # -- one formatting ------------------------------------------------------------------------

@@ -179,7 +179,7 @@ def test_the_page_lists_users_creates_one_and_shows_the_password_once(client):
     page = client.get("/users")
     assert page.status_code == 200 and '<caption>Brugere (4)</caption>' in page.text
     assert '<th scope="col">Navn</th>' in page.text and '<th scope="row">lea</th>' in page.text
-    assert "Deaktivér" in page.text and '<label for="school_id">' in page.text
+    assert "Deaktivér" in page.text and 'for="school_id"' in page.text
     assert '<option value="280001"' in page.text and '<option value="">' in page.text
     assert f'name="csrf_token" value="{csrf}"' in page.text
     assert '<a href="/users">Brugere</a>' in page.text
@@ -222,7 +222,7 @@ def test_the_page_is_in_english_when_chosen_and_danish_otherwise(client):
     assert "Administrator" in english.text and "Central (administration)" in english.text
     assert "School leader" in english.text
     assert ">Disable</button>" in english.text and 'aria-label="Disable lea"' in english.text
-    assert '<button type="submit">Add the user</button>' in english.text
+    assert '>Add the user</button>' in english.text
     assert "(your own account)" in english.text and "never" in english.text
     assert re.search(r"\b\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}\b", english.text)
     for danish in ("Brugere", "Opret", "Deaktivér", "Rolle"):
@@ -242,7 +242,7 @@ def test_the_page_is_in_english_when_chosen_and_danish_otherwise(client):
     assert "<caption>Brugere (5)</caption>" in danish.text
     assert '<th scope="col">Rolle</th>' in danish.text and "Skoleleder" in danish.text
     assert "Central (forvaltningen)" in danish.text and ">Deaktivér</button>" in danish.text
-    assert '<button type="submit">Opret bruger</button>' in danish.text
+    assert '>Opret bruger</button>' in danish.text
     assert "(din egen konto)" in danish.text and "aldrig" in danish.text
     assert re.search(r"\b\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}\b", danish.text)
     assert "Users" not in danish.text and "Disable" not in danish.text

@@ -32,6 +32,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from strategistatus.errors import mask_cpr
 from strategistatus.strategy import load_strategy
@@ -78,8 +79,10 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
     app.state.templates = templates
     app.state.imports = imports
     app.state.reports = ws.reports
-    app.mount("/static", StaticFiles(directory=str(files("strategistatus.web").joinpath("static"))),
-              name="static")
+    # the stylesheet and icons compressed (static files only: a page holds a CSRF token,
+    # and compressing secrets beside reflected input invites BREACH)
+    static = StaticFiles(directory=str(files("strategistatus.web").joinpath("static")))
+    app.mount("/static", GZipMiddleware(static, minimum_size=1024), name="static")
 
     def may_upload(scope: dict[str, Any]) -> tuple[int, str] | None:
         session = state.cached_session(session_cookie(scope, SESSION_COOKIE) or "")

@@ -283,6 +283,7 @@ def _finances(state: Any, school_id: str, at: dt.date) -> list[dict[str, Any]]:
     rows = agg.order_by("account").to_pyarrow().to_pylist()
     for r in rows:
         r["share"] = 100 * r["actual"] / r["budget"] if r["budget"] else None
+        r["over"] = bool(r["budget"]) and r["actual"] > r["budget"]  # spent past the budget
     return rows
 
 

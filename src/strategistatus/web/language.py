@@ -31,6 +31,9 @@ def request_lang(request: Request) -> str:
 
 
 def words(request: Request) -> dict[str, Any]:
-    """Jinja context processor: ``lang`` and ``t`` (the words) for every template."""
+    """Jinja context processor for every template: ``lang`` and ``t`` (the words), the
+    municipality's name and the path shown (``here``: the menu marks its page)."""
     lang = request_lang(request)
-    return {"lang": lang, "t": WORDS[lang]}
+    state = getattr(request.app.state, "s", None)
+    town = state.ws.settings.municipality_name if state is not None else ""
+    return {"lang": lang, "t": WORDS[lang], "municipality": town, "here": request.url.path}

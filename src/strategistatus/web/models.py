@@ -251,6 +251,7 @@ class FinanceRow(ApiModel):
     actual: float = Field(description="Spent (forbrug) in DKK, year to date")
     share: float | None = Field(description="Spent as a percentage of the budget; null when "
                                 "the budget is 0")
+    over: bool = Field(description="More spent than budgeted (overspending)")
 
 
 class ResultRow(ApiModel):

@@ -15,8 +15,9 @@ from markupsafe import Markup
 
 from strategistatus import formatting as fmt
 from strategistatus.report.charts import TargetLine, TrendChart, TrendPoint, render_svg
+from strategistatus.report.words import MARK, STATUS
 
-from .words import WORDS
+from .words import ACCOUNTS, WORDS
 
 SPARK_W, SPARK_H = 96, 24
 HIDDEN = "<5"
@@ -87,6 +88,24 @@ def target(t: dict[str, Any], lang: str) -> str:
     return text
 
 
+def headline_target(row: dict[str, Any], lang: str) -> str:
+    """The target an indicator is held to at the date ("80 %", "højst 0"); "" without one."""
+    if row.get("target") is None or row.get("unit") == "milestone":
+        return ""
+    chosen = next((t for t in row.get("targets", []) if t.get("value") == row["target"]
+                   and t.get("deadline") == row.get("deadline")), None)
+    return target(chosen or {"value": row["target"], "unit": row.get("unit")}, lang)
+
+
+BADGES = {"met": "badge-success", "on_track": "badge-info", "in_progress": "badge-info",
+          "at_risk": "badge-warning", "not_met": "badge-error"}
+
+
+def badge(status: str) -> str:
+    """The dkfds badge class a status is shown with (a grey badge for the others)."""
+    return BADGES.get(status, "")
+
+
 def _target_label(t: dict[str, Any], unit: str, lang: str) -> str:
     """A target line's label on a chart, as the report writes it: "40 % i 2016"."""
     text = fmt.target_value(t["value"], unit, lang)
@@ -130,6 +149,39 @@ def trend_chart(row: dict[str, Any], lang: str) -> Markup:
     return Markup(render_svg(chart))
 
 
+TILE_ORDER = ("met", "on_track", "in_progress", "at_risk", "not_met", "no_data",
+              "informational")
+"""The overview's summary tiles, best first (a tile is shown only for a status some goal has)."""
+
+
+def status_tiles(goals: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The goals counted per status, for the overview's summary tiles."""
+    counts = {s: sum(1 for g in goals if g["status"] == s) for s in TILE_ORDER}
+    return [{"status": s, "count": n, "label": STATUS[lang][s], "mark": MARK[s]}
+            for s, n in counts.items() if n]
+
+
+def bar_scale(values: list[float | None], unit: str, *marks: float | None) -> float:
+    """The value a full bar stands for: 100 for a share, else the largest value or mark
+    (at least 1)."""
+    if unit == "percent":
+        return 100.0
+    return float(max([v for v in (*values, *marks) if v is not None] + [1]))
+
+
+def bar_width(value: float | None, scale: float) -> str:
+    """A bar's length in per cent of the track (0-100), for the SVG bars."""
+    if value is None or scale <= 0:
+        return "0"
+    return f"{max(0.0, min(100.0, 100.0 * value / scale)):.2f}"
+
+
+def account(code: str, lang: str) -> str:
+    """A finance account as read: "løn" -> Løn / Salaries; an account the catalogue does not
+    know is shown as it is written, with a capital first letter."""
+    return ACCOUNTS[lang].get(code.lower(), code[:1].upper() + code[1:])
+
+
 def install(env: Any) -> None:
     """The filters the templates write figures with."""
     env.filters.update(
@@ -137,4 +189,6 @@ def install(env: Any) -> None:
         short_date=short_date, long_day=long_date, in_period=in_period, long_date=long_date, period=period,
         month=fmt.month, percent=fmt.percent, number=fmt.number, points=fmt.points,
         target_value=fmt.target_value, date_time=fmt.date_time, target=target, shown_status=shown_status,
-        sparkline=sparkline, trend_chart=trend_chart)
+        sparkline=sparkline, trend_chart=trend_chart, status_tiles=status_tiles,
+        bar_width=bar_width, bar_scale=bar_scale, account=account,
+        headline_target=headline_target, badge=badge)

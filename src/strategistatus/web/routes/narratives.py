@@ -8,6 +8,7 @@ the answer is read after the write, in the handler's worker thread.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -15,8 +16,10 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import StringConstraints
 
+from strategistatus import formatting as fmt
 from strategistatus.errors import StrategistatusError
 from strategistatus.report import service as reports
+from strategistatus.web import contexts
 from strategistatus.web import models as m
 from strategistatus.web.deps import (
     PageLang,
@@ -41,6 +44,45 @@ def narratives_ctx(state: AppState, round_name: str, lang: str = "da") -> dict[s
     return {"lang": lang, "round": round_name, "goals": [
         {"id": g.id, "number": g.number, "title": g.title.get(lang), "text": texts.get(g.id, "")}
         for g in state.strategy.goals]}
+
+
+def rounds(state: AppState) -> list[dict[str, Any]]:
+    """Every round known: closed ones (with their date) and open ones (texts written, not
+    closed), the newest first; each with how many goals have a text."""
+    reports_store = state.store.reports
+    closed = {r["round"]: r for r in reports_store.rounds()}
+    written: dict[str, set[str]] = {}
+    latest: dict[str, Any] = {}
+    for n in reports_store.narratives():
+        written.setdefault(n["round"], set()).add(n["goal"])
+        latest[n["round"]] = n["written_at"]
+    names = sorted(set(closed) | set(written), key=lambda r: (
+        r not in closed, str(closed[r]["measured_at"]) if r in closed else "",
+        str(latest.get(r, ""))), reverse=True)
+    return [{"name": r, "closed": r in closed,
+             "measured_at": str(closed[r]["measured_at"]) if r in closed else None,
+             "texts": len(written.get(r, ()))} for r in names]
+
+
+def narratives_page_ctx(state: AppState, round_name: str, lang: str) -> dict[str, Any]:
+    """The page: the round chosen (else the newest open one, else a new one named after the
+    month of the figures), the rounds to choose from, and beside each goal's text box the
+    goal's figures at the round's date (a closed round's own date, else the measurement
+    date)."""
+    known = rounds(state)
+    chosen = round_name or next((r["name"] for r in known if not r["closed"]), "")
+    closed = state.store.reports.round(chosen) if chosen else None
+    at = closed["measured_at"] if closed else state.day(None)
+    if isinstance(at, dt.datetime):
+        at = at.date()
+    if not chosen:
+        chosen = fmt.month(at, lang)
+    page = narratives_ctx(state, chosen, lang)
+    figures = {g["id"]: g for g in contexts.overview(state, contexts.STAFF_VIEW, at,
+                                                      lang)["goals"]}
+    page["goals"] = [g | {"figures": figures.get(g["id"])} for g in page["goals"]]
+    return page | {"rounds": known, "closed": closed is not None, "at": at.isoformat(),
+                   "new": not any(r["name"] == chosen for r in known)}
 
 
 # -- API ------------------------------------------------------------------------------------
@@ -74,8 +116,7 @@ def api_set_narrative(goal_id: str, round: Annotated[Round, Form()],  # noqa: A0
 def narratives_page(request: Request, who: StaffReading, state: State, templates: Templates,
                     lang: PageLang, round: str = "") -> HTMLResponse:  # noqa: A002
     with state.pinned():
-        ctx = (narratives_ctx(state, round, lang) if round
-               else {"lang": lang, "round": "", "goals": []})
+        ctx = narratives_page_ctx(state, round, lang)
     return templates.TemplateResponse(request, "narratives.html", {"page": ctx, "who": who})
 
 
