@@ -103,6 +103,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ``engines.suite_settings``. Deselected, as they ran in full in the DuckDB pass: tests
     about the DuckDB file (``embedded``), tests that run on both engines anyway (the
     ``engine`` fixture), and tests without a database of the suite's engine."""
+    _unique_node_ids(items)
     if SUITE_ENGINE != "postgres" or config.getoption("keyword") or config.getoption("markexpr"):
         return
     keep, drop = [], []
@@ -116,6 +117,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _unique_node_ids(items: list[pytest.Item]) -> None:
+    """Schemathesis gives its tests one node id per test function, not per API operation
+    (the operation is only in the name); pytest-xdist keys the tests by node id, so in a
+    parallel run all but one operation's tests would silently not run. The operation goes
+    into the node id."""
+    from _pytest.nodes import coerce_node_id  # pytest 9 keeps the node id as a NodeId
+
+    for item in items:
+        name = item.name
+        if "[" in name and not item.nodeid.endswith("]"):
+            item._id = coerce_node_id(item.nodeid + name[name.index("["):])
+    seen: set[str] = set()
+    twice = {i.nodeid for i in items if i.nodeid in seen or seen.add(i.nodeid)}
+    if twice:  # a parallel run would run one of them only
+        raise pytest.UsageError(f"tests share a node id: {sorted(twice)[:5]}")
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
