@@ -61,3 +61,38 @@ def test_a_count_has_its_total_under_the_schools(client):  # noqa: F811
     for row in counts:
         total = sum(s["value"] or 0 for s in row["per_school"])
         assert re.search(rf"I alt</th><td class=\"num\">{total}</td>", page), row["id"]
+
+
+def test_a_kept_page_is_each_persons_own(app_ws):  # noqa: F811
+    """Pages are rendered once per view and kept (``web/rendered.py``): two people of the
+    same view get the same page with their own name and CSRF token, a leader never gets
+    the administration's page, and a language is never served for the other."""
+    from fastapi.testclient import TestClient
+
+    from strategistatus.web.app import create_app
+    from test_web import NOW
+
+    app = create_app(app_ws, clock=lambda: NOW)
+    with TestClient(app) as carl:
+        anna, lea = TestClient(app), TestClient(app)  # more browsers, one app running
+        tokens = {c: sign_in(c, n) for c, n in ((carl, "carl"), (anna, "anna"), (lea, "lea"))}
+        first = carl.get("/goals/1?at=2018-01-31").text
+        second = anna.get("/goals/1?at=2018-01-31").text
+        assert "Log ud (carl)" in first and tokens[carl] in first and "anna" not in first
+        assert "Log ud (anna)" in second and tokens[anna] in second and "carl" not in second
+        def main(html: str) -> str:
+            return html[html.index("<main"):html.index("</main>")]
+
+        assert main(first) == main(second)  # the same figures for the same view
+        again = TestClient(app)  # carl in another browser: another session (one app running)
+        token = sign_in(again, "carl")
+        kept = again.get("/goals/1?at=2018-01-31").text
+        assert token != tokens[carl] and token in kept and tokens[carl] not in kept
+        assert kept.replace(token, "T") == first.replace(tokens[carl], "T")
+        leader = lea.get("/goals/1?at=2018-01-31").text
+        assert "Vodskov Skole" in leader and "Vestbjerg Skole" not in leader
+        assert "Vestbjerg Skole" in carl.get("/goals/1?at=2018-01-31").text
+        lea.cookies.set("strategistatus_lang", "en")
+        english = lea.get("/goals/1?at=2018-01-31", params={"lang": "en"}).text
+        assert '<html lang="en">' in english
+        assert '<html lang="da">' in lea.get("/goals/1?at=2018-01-31&lang=da").text

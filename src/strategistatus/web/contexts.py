@@ -153,10 +153,13 @@ def goal(state: Any, principal: Principal, goal_id: str, at: dt.date, lang: str 
         return state.memo(("goal", "public", goal_id, day, lang), lambda: public_goal(
             _goal_page(state, goal_id, day, lang), release))
     shared = state.memo(("goal", goal_id, at, lang), lambda: _goal(state, goal_id, at, lang))
-    rows = [{**row, "per_school": [s for s in row["per_school"] if principal.signed_in
-                                   and principal.may_see_school(s["school_id"])]}
-            for row in shared["indicators"]]  # what this principal may see of the schools
-    return {**shared, "indicators": rows}
+    if principal.view == ("all",):
+        return shared
+    return state.memo(("goal", goal_id, at, lang, principal.view), lambda: {
+        **shared, "indicators": [  # what this principal may see of the schools
+            {**row, "per_school": [s for s in row["per_school"]
+                                   if principal.may_see_school(s["school_id"])]}
+            for row in shared["indicators"]]})
 
 
 def _goal_page(state: Any, goal_id: str, at: dt.date, lang: str) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from strategistatus.workspace import Workspace
 
 from .principal import Principal
 from .readers import Readers
+from .rendered import RenderedPages
 from .warming import Warmer
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class AppState:
     _version: tuple[int, int] | None = None  # the newest version seen
     _computing: dict[tuple, threading.Lock] = field(default_factory=dict)
     warmer: Warmer = field(default_factory=Warmer)  # the version shown (``warming.py``)
+    rendered: RenderedPages = field(default_factory=RenderedPages)  # pages' HTML (``rendered.py``)
     _memo_guard: threading.Lock = field(default_factory=threading.Lock)
     _sessions: dict[str, tuple[dt.datetime, Any]] = field(default_factory=dict)
     _pending_audit: list[tuple] = field(default_factory=list)

@@ -32,4 +32,4 @@ async def goal_page(goal_id: str, request: Request, who: Caller, state: State,
                     templates: Templates, lang: PageLang, at: str | None = None) -> HTMLResponse:
     asked = page_day(at, lang)
     ctx = await state.at_once(lambda: contexts.goal(state, who, goal_id, state.day(asked), lang))
-    return templates.TemplateResponse(request, "goal.html", {"page": ctx, "who": who})
+    return state.rendered.response(templates, request, "goal.html", ctx, who)

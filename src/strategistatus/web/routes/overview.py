@@ -31,4 +31,4 @@ async def home(request: Request, who: Caller, state: State, templates: Templates
                lang: PageLang, at: str | None = None) -> HTMLResponse:
     asked = page_day(at, lang)
     ctx = await state.at_once(lambda: contexts.overview(state, who, state.day(asked), lang))
-    return templates.TemplateResponse(request, "overview.html", {"page": ctx, "who": who})
+    return state.rendered.response(templates, request, "overview.html", ctx, who)

@@ -47,4 +47,4 @@ async def school_page(school_id: str, request: Request, who: Caller, state: Stat
     ctx = await state.at_once(lambda: contexts.school(state, who, school_id, state.day(asked),
                                                       lang))
     await state.viewed(who, f"page:{school_id}", school_id)
-    return templates.TemplateResponse(request, "school.html", {"page": ctx, "who": who})
+    return state.rendered.response(templates, request, "school.html", ctx, who)
