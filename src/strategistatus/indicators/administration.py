@@ -10,7 +10,7 @@ def digital_enrolment(ctx: Context, indicator, kind: PeriodKind | None):  # noqa
     """Enrolments of the kinds named, received by the measurement date; hit: digital."""
     e = ctx.t("enrolments")
     kinds = list(indicator.parameters.get("kinds", ["skolestart", "dus"]))
-    e = e.filter(e.kind.isin(kinds), e.received <= ctx.at)
+    e = e.filter(e.kind.isin(kinds), e.received <= ctx.on)
     return e.select(**units(e.school_id, None, e.channel == "digital",
                             period=flow_period(e.received, kind)))
 

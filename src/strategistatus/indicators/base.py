@@ -9,8 +9,9 @@ units, and each indicator only says what its units are, as an Ibis expression.
 
 * A *flow* indicator counts events in a period: its units carry the period label computed
   from the event's date (``periods.label_expr``), cut at the measurement date.
-* A *stock* indicator is measured at a date (a roster at D): the runner evaluates it at the
-  end of each period asked for (cut at D).
+* A *stock* indicator is measured at a date (a roster at D): its units are those of the
+  last day of each period asked for (cut at D), all periods in one query over a table of
+  them (``windows``); the units carry the period's label.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
 
-from .periods import Period, PeriodKind, label_expr
+from .periods import PeriodKind, label_expr
+from .windows import held_in, moment, roster_in
 
 if TYPE_CHECKING:
     from strategistatus.strategy import Indicator
@@ -40,13 +42,17 @@ class Context:
     results: dict[tuple, Any] | None = field(default=None, compare=False, repr=False)
     """Figures already computed from the same data (one data state only: the caller's), so
     a page that asks twice for an indicator's series (its status and its trend) runs it once."""
+    on: Any = None
+    """The measurement date as the engine sees it: a bound parameter (``templates``). The
+    indicators' units compare with this, never with ``at``, so one query answers every date."""
 
     def t(self, name: str) -> ibis.Table:
         return self.tables(name)
 
 
 FlowUnits = Callable[[Context, "Indicator", "PeriodKind | None"], ibis.Table]
-StockUnits = Callable[[Context, "Indicator", Period], ibis.Table]
+StockUnits = Callable[[Context, "Indicator", ibis.Table], ibis.Table]
+"""A stock indicator's units in each of the windows given (``windows.windows``)."""
 FirstDate = Callable[[Context], Any]
 
 
@@ -93,20 +99,13 @@ def units(school_id: Any, grade: Any, hit: Any, weight: Any = 1, period: Any = N
 def active_devices(ctx: Context, day: dt.date, *, ownership: str | None = "kommune",
                    holder_kind: str | None = None) -> ibis.Table:
     """Devices held on ``day``: issued on or before it, not returned by it."""
-    d = ctx.t("devices")
-    d = d.filter(d.issued <= day, d.returned.isnull() | (d.returned > day))
-    if ownership:
-        d = d.filter(d.ownership == ownership)
-    if holder_kind:
-        d = d.filter(d.holder_kind == holder_kind)
-    return d
+    held = held_in(ctx.t("devices"), moment(day), ownership=ownership, holder_kind=holder_kind)
+    return held.drop("period", "first_day", "last_day")
 
 
 def roster_at(ctx: Context, dataset: str, day: dt.date) -> ibis.Table:
     """The latest roster snapshot on or before ``day`` (empty when there is none)."""
-    t = ctx.t(dataset)
-    latest = t.filter(t.snapshot_date <= day).snapshot_date.max()
-    return t.filter(t.snapshot_date == latest.as_scalar())
+    return roster_in(ctx.t(dataset), moment(day)).drop("period")
 
 
 def flow_period(day: Any, kind: PeriodKind | None) -> Any:

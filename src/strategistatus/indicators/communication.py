@@ -10,7 +10,7 @@ def digital_communication(ctx: Context, indicator, kind: PeriodKind | None):  # 
     """Messages sent in months up to the measurement date's month, weighted by their count;
     hit: a digital channel."""
     m = ctx.t("messages")
-    m = m.filter(m.month <= ctx.at)
+    m = m.filter(m.month <= ctx.on)
     return m.select(**units(m.school_id, None, m.digital, weight=m["count"],
                             period=flow_period(m.month, kind)))
 

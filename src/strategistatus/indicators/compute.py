@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import ibis
 
 from strategistatus.errors import StrategistatusError
 
-from . import prepared
+from . import prepared, templates
 from .base import REGISTRY, Context, Definition
 from .headline import choose_target, judged_in_total, judged_point
-from .periods import PERIOD_KINDS, Period, PeriodKind, period_of, periods_between
+from .periods import PERIOD_KINDS, Period, PeriodKind, label_expr, period_of, periods_between
+from .windows import windows
 
 DIMENSIONS = ("school", "grade", *PERIOD_KINDS)
 STRATEGY_PERIODS = {"school_year": "school_year", "calendar_year": "year", "month": "month"}
@@ -86,15 +87,38 @@ def check_dimensions(d: Definition, by: tuple[str, ...]) -> PeriodKind | None:
 
 def units_table(ctx: Context, d: Definition, indicator: Any, kind: PeriodKind | None,
                 periods: list[Period]) -> ibis.Table:
+    """The indicator's units at ``ctx.at`` (for ``periods`` when ``kind`` is given), its
+    dates written in (the runner binds them instead: ``_query``)."""
+    values = _dates(ctx, d, indicator, kind, None, periods)
+    return _units(ctx, d, indicator, kind, {k: ibis.literal(v, type="date")
+                                            for k, v in values.items()})
+
+
+def _units(ctx: Context, d: Definition, indicator: Any, kind: PeriodKind | None,
+           dates: dict[str, Any]) -> ibis.Table:
+    """The units, the dates given as engine values (``templates.NAMES``): a stock
+    indicator's in one query over a table of its periods (``windows``), the period holding
+    the measurement date when none is asked for; a flow's with their period's label."""
+    here = replace(ctx, on=dates["at"])
     if not d.stock:
-        return d.units(ctx, indicator, kind)  # type: ignore[misc, arg-type]
-    if kind is None:
-        own = period_of(default_period(indicator), ctx.at)
-        here = Period(own.kind, own.label, own.start, min(own.end, ctx.at), own.end > ctx.at)
-        return d.units(ctx, indicator, here)  # type: ignore[misc, arg-type]
-    parts = [d.units(ctx, indicator, p).mutate(period=ibis.literal(p.label))  # type: ignore[misc, arg-type]
-             for p in periods]
-    return parts[0] if len(parts) == 1 else ibis.union(*parts)
+        return d.units(here, indicator, kind)  # type: ignore[misc, arg-type]
+    w = windows(kind or default_period(indicator), dates["first"], dates["last"], dates["at"])
+    return d.units(here, indicator, w)  # type: ignore[misc, arg-type]
+
+
+def _dates(ctx: Context, d: Definition, indicator: Any, kind: PeriodKind | None,
+           only: Period | None, periods: list[Period]) -> dict[str, dt.date]:
+    """The dates of the query: the measurement date and the first days of the first and
+    last period asked for (of ``only``; of the period holding the date when none)."""
+    if only is not None:
+        first = last = only.start
+    elif d.stock and kind is None:
+        first = last = period_of(default_period(indicator), ctx.at).start
+    elif periods:
+        first, last = periods[0].start, periods[-1].start
+    else:
+        first = last = ctx.at
+    return {"at": ctx.at, "first": first, "last": last}
 
 
 def compute(ctx: Context, indicator: Any, *, by: tuple[str, ...] = ()) -> Result:
@@ -167,24 +191,33 @@ def _run(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
         if first is None:
             return result
         result.periods = periods_between(kind, min(first, ctx.at), ctx.at)
-    t = units_table(ctx, d, indicator, kind, result.periods)
-    if only is not None and not d.stock:
-        t = t.filter(t.period == only.label)
-    if ctx.school is not None:
-        t = t.filter(t.school_id == ctx.school)
-    excepted = _excepted_grades(indicator)
-    t = t.mutate(excepted=t.grade.isin(excepted) if excepted else ibis.literal(False))
-    keys = [k for k, on in (("period", kind is not None), ("school_id", "school" in by),
-                            ("grade", "grade" in by)) if on] + ["excepted"]
-    agg = t.group_by(keys).aggregate(
-        numerator=t.weight.sum(where=t.hit), denominator=t.weight.sum())
-    records = prepared.to_pyarrow(agg).to_pylist()
+    excepted = tuple(_excepted_grades(indicator))
+    key = (d.id, id(indicator), by, kind, only is not None, ctx.school, excepted)
+    records = templates.run(
+        key, indicator, ctx.tables, lambda p: _query(ctx, d, indicator, by, kind, only, p),
+        _dates(ctx, d, indicator, kind, only, result.periods)).to_pylist()
     result.rows = _rows(records, d, result.periods, kind is not None,
                         whole="school" not in by and "grade" not in by)
     if (d.measure == "count" and not by and not any(not r.excepted for r in result.rows)
             and _first_day(ctx, d) is not None):  # none counted where there is data: 0
         result.rows.append(Row(None, None, None, 0, None, None))
     return result
+
+
+def _query(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
+           kind: PeriodKind | None, only: Period | None, dates: dict[str, Any]) -> ibis.Table:
+    """The units grouped by the dimensions asked for: numerator and denominator."""
+    t = _units(ctx, d, indicator, kind, dates)
+    if only is not None and not d.stock and kind is not None:
+        t = t.filter(t.period == label_expr(dates["first"], kind))
+    if ctx.school is not None:
+        t = t.filter(t.school_id == ctx.school)
+    excepted = _excepted_grades(indicator)
+    t = t.mutate(excepted=t.grade.isin(excepted) if excepted else ibis.literal(False))
+    keys = [k for k, on in (("period", kind is not None), ("school_id", "school" in by),
+                            ("grade", "grade" in by)) if on] + ["excepted"]
+    return t.group_by(keys).aggregate(
+        numerator=t.weight.sum(where=t.hit), denominator=t.weight.sum())
 
 
 def _first_day(ctx: Context, d: Definition) -> dt.date | None:

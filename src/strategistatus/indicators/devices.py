@@ -4,75 +4,84 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .base import Context, Definition, active_devices, in_grades, register, roster_at, units
-from .periods import Period
+import ibis
+
+from .base import Context, Definition, active_devices, in_grades, register, units
+from .windows import held_in, moment, roster_in
 
 
-def _holders(ctx: Context, day: dt.date, ownership: str, holder_kind: str):  # noqa: ANN202
-    d = active_devices(ctx, day, ownership=ownership, holder_kind=holder_kind)
-    return d.select(holder=d.holder).distinct()
+def _holders(ctx: Context, w: ibis.Table, ownership: str, holder_kind: str) -> ibis.Table:
+    """Who holds a device of the kind given on each window's last day: period, holder."""
+    d = held_in(ctx.t("devices"), w, ownership=ownership, holder_kind=holder_kind)
+    return d.select(held_period=d.period, holder=d.holder).distinct()
 
 
-def _pupils_with(ctx: Context, indicator, day: dt.date, ownership: str):  # noqa: ANN001, ANN202
-    roster = roster_at(ctx, "pupils", day)
+def _pupils_with(ctx: Context, indicator, w: ibis.Table, ownership: str) -> ibis.Table:  # noqa: ANN001
+    roster = roster_in(ctx.t("pupils"), w)
     grades = indicator.scope.grades if indicator.scope else None
     roster = roster.filter(in_grades(roster.grade, grades))
-    held = _holders(ctx, day, ownership, "elev")
-    joined = roster.left_join(held, roster.pupil == held.holder)
-    return joined.select(**units(joined.school_id, joined.grade, joined.holder.notnull()))
+    held = _holders(ctx, w, ownership, "elev")
+    joined = roster.left_join(held, [roster.period == held.held_period,
+                                     roster.pupil == held.holder])
+    return joined.select(**units(joined.school_id, joined.grade, joined.holder.notnull(),
+                                 period=joined.period))
 
 
-def pupil_devices(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+def pupil_devices(ctx: Context, indicator, w: ibis.Table) -> ibis.Table:  # noqa: ANN001
     """Pupils in scope on the roster at the period's end who hold an active municipality device."""
-    return _pupils_with(ctx, indicator, period.end, "kommune")
+    return _pupils_with(ctx, indicator, w, "kommune")
 
 
-def own_devices(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+def own_devices(ctx: Context, indicator, w: ibis.Table) -> ibis.Table:  # noqa: ANN001
     """Pupils in scope on the roster at the period's end with an active private device."""
-    return _pupils_with(ctx, indicator, period.end, "privat")
+    return _pupils_with(ctx, indicator, w, "privat")
 
 
-def devices_to_collect(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+def devices_to_collect(ctx: Context, indicator, w: ibis.Table) -> ibis.Table:  # noqa: ANN001
     """Active municipality pupil devices whose holder is on no roster at the period's end."""
-    left = _to_collect(ctx, period.end)
-    return left.select(**units(left.school_id, None, True))
+    left = _to_collect_in(ctx, w)
+    return left.select(**units(left.school_id, None, True, period=left.period))
 
 
-def staff_devices(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+def staff_devices(ctx: Context, indicator, w: ibis.Table) -> ibis.Table:  # noqa: ANN001
     """Staff on the roster at the period's end with an active municipality device."""
-    day = period.end
-    roster = roster_at(ctx, "staff", day)
-    held = _holders(ctx, day, "kommune", "medarbejder")
-    joined = roster.left_join(held, roster.employee == held.holder)
-    return joined.select(**units(joined.school_id, None, joined.holder.notnull()))
+    roster = roster_in(ctx.t("staff"), w)
+    held = _holders(ctx, w, "kommune", "medarbejder")
+    joined = roster.left_join(held, [roster.period == held.held_period,
+                                     roster.employee == held.holder])
+    return joined.select(**units(joined.school_id, None, joined.holder.notnull(),
+                                 period=joined.period))
 
 
 def replacement_years(indicator) -> int:  # noqa: ANN001
     return int(indicator.parameters.get("replacement_years", 4))
 
 
-def due_date(day: dt.date, years: int) -> dt.date:
-    """The purchase date before which a device is past its replacement age on ``day``."""
-    return _shift(day, -years)
+def _to_collect_in(ctx: Context, w: ibis.Table) -> ibis.Table:
+    """Active municipality pupil devices whose holder is on no pupil roster at each
+    window's last day, with the window's ``period``."""
+    d = held_in(ctx.t("devices"), w, holder_kind="elev")
+    roster = roster_in(ctx.t("pupils"), w)
+    roster = roster.select(on_period=roster.period, pupil=roster.pupil)
+    return d.anti_join(roster, [d.period == roster.on_period, d.holder == roster.pupil])
 
 
-def _to_collect(ctx: Context, day: dt.date):  # noqa: ANN202
-    """Active municipality pupil devices whose holder is on no pupil roster at ``day``."""
-    d = active_devices(ctx, day, holder_kind="elev")
-    roster = roster_at(ctx, "pupils", day).select(pupil="pupil")
-    return d.anti_join(roster, d.holder == roster.pupil)
+def _due_in(ctx: Context, indicator, w: ibis.Table) -> ibis.Table:  # noqa: ANN001
+    """Active municipality devices past their replacement age at each window's last day
+    (bought before the day ``replacement_years`` earlier; 29 February becomes the 28th)."""
+    d = held_in(ctx.t("devices"), w)
+    due = (d.last_day - ibis.interval(years=replacement_years(indicator))).cast("date")
+    return d.filter(d.purchased < due)
 
 
-def _due(ctx: Context, indicator, day: dt.date):  # noqa: ANN001, ANN202
-    """Active municipality devices past their replacement age at ``day``."""
-    d = active_devices(ctx, day)
-    return d.filter(d.purchased < due_date(day, replacement_years(indicator)))
-
-
-def devices_due(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+def devices_due(ctx: Context, indicator, w: ibis.Table) -> ibis.Table:  # noqa: ANN001
     """Active municipality devices bought more than the replacement age before the end."""
-    d = _due(ctx, indicator, period.end)
-    return d.select(**units(d.school_id, None, True))
+    d = _due_in(ctx, indicator, w)
+    return d.select(**units(d.school_id, None, True, period=d.period))
+
+
+def _at(t: ibis.Table) -> ibis.Table:
+    return t.drop("period", "first_day", "last_day")
 
 
 def _first_snapshot(dataset: str):  # noqa: ANN202
@@ -111,8 +120,6 @@ def replacement_forecast(ctx: Context, indicator, years_ahead: int = 4) -> list[
     that reach the replacement age within n years of ``ctx.at`` but not within n-1 years;
     ``until`` is that row's last day. Devices without a price are counted in ``unpriced``
     (and add nothing to the cost). ``ctx.school`` limits it to one school."""
-    import ibis
-
     age = replacement_years(indicator)
     d = active_devices(ctx, ctx.at)
     if ctx.school is not None:
@@ -135,7 +142,8 @@ def replacement_forecast(ctx: Context, indicator, years_ahead: int = 4) -> list[
 def devices_list(ctx: Context, indicator, which: str) -> list[dict]:  # noqa: ANN001
     """The devices behind ``devices_to_collect`` or ``devices_due`` at ``ctx.at`` (one
     school's with ``ctx.school``): id, kind, model and dates, never the holder."""
-    d = _to_collect(ctx, ctx.at) if which == "to_collect" else _due(ctx, indicator, ctx.at)
+    w = moment(ctx.at)
+    d = _at(_to_collect_in(ctx, w) if which == "to_collect" else _due_in(ctx, indicator, w))
     if ctx.school is not None:
         d = d.filter(d.school_id == ctx.school)
     d = d.select("device_id", "kind", "model", "holder_kind", "school_id", "purchased",

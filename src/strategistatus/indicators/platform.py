@@ -4,34 +4,37 @@ from __future__ import annotations
 
 import ibis
 
-from .base import Context, Definition, flow_period, register, roster_at, units
-from .periods import Period, PeriodKind
+from .base import Context, Definition, flow_period, register, units
+from .periods import PeriodKind
+from .windows import roster_in
 
 
-def teachers_on_platform(ctx: Context, indicator, period: Period):  # noqa: ANN001, ANN201
+def teachers_on_platform(ctx: Context, indicator, w: ibis.Table) -> ibis.Table:  # noqa: ANN001
     """Teachers and pedagogues on the staff roster at the period's end; hit: authored a
     course created in the period."""
     roles = list(indicator.parameters.get("roles", ["lærer", "pædagog"]))
-    staff = roster_at(ctx, "staff", period.end)
+    staff = roster_in(ctx.t("staff"), w)
     staff = staff.filter(staff.role.isin(roles))
     c = ctx.t("courses")
-    authors = c.filter(c.created >= period.start, c.created <= period.end)
-    authors = authors.select(author=authors.author).distinct()
-    joined = staff.left_join(authors, staff.employee == authors.author)
-    return joined.select(**units(joined.school_id, None, joined.author.notnull()))
+    authors = c.join(w, [c.created >= w.first_day, c.created <= w.last_day])
+    authors = authors.select(in_period=authors.period, author=authors.author).distinct()
+    joined = staff.left_join(authors, [staff.period == authors.in_period,
+                                       staff.employee == authors.author])
+    return joined.select(**units(joined.school_id, None, joined.author.notnull(),
+                                 period=joined.period))
 
 
 def shared_courses(ctx: Context, indicator, kind: PeriodKind | None):  # noqa: ANN001, ANN201
     """Courses shared to the common library by the measurement date, by the day shared."""
     c = ctx.t("courses")
-    c = c.filter(c.shared.notnull(), c.shared <= ctx.at)
+    c = c.filter(c.shared.notnull(), c.shared <= ctx.on)
     return c.select(**units(c.school_id, c.grade, True, period=flow_period(c.shared, kind)))
 
 
 def course_copies(ctx: Context, indicator, kind: PeriodKind | None):  # noqa: ANN001, ANN201
     """Copies of courses made by the measurement date, by the day copied."""
     k = ctx.t("course_copies")
-    k = k.filter(k.copied <= ctx.at)
+    k = k.filter(k.copied <= ctx.on)
     return k.select(**units(k.school_id, None, True, period=flow_period(k.copied, kind)))
 
 
@@ -39,9 +42,9 @@ def share_shared(ctx: Context, indicator, kind: PeriodKind | None):  # noqa: ANN
     """Courses created in calendar year Y (up to the measurement date); hit: shared by
     31 December Y (or by the measurement date, in the running year)."""
     c = ctx.t("courses")
-    c = c.filter(c.created <= ctx.at)
+    c = c.filter(c.created <= ctx.on)
     year_end = ibis.date(c.created.year(), 12, 31)
-    deadline = ibis.cases((year_end > ctx.at, ibis.literal(ctx.at)), else_=year_end)
+    deadline = ibis.cases((year_end > ctx.on, ctx.on), else_=year_end)
     hit = c.shared.notnull() & (c.shared <= deadline)
     return c.select(**units(c.school_id, c.grade, hit, period=flow_period(c.created, kind)))
 

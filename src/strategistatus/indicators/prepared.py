@@ -44,15 +44,7 @@ def to_pyarrow(expr: ibis.Expr) -> Any:
     shape, values = _shape(table_expr.op())
     if shape is None:
         return expr.to_pyarrow()
-    sql = _compiled(shape)
-    params = {f"d{i}": value for i, value in enumerate(values)}
-    relation = backend.con.sql(sql, params=params) if params else backend.con.sql(sql)
-    table = relation.arrow() if hasattr(relation, "arrow") else relation.to_arrow_table()
-    if isinstance(table, pa.RecordBatchReader):
-        table = table.read_all()
-    from ibis.backends.duckdb.converter import DuckDBPyArrowData
-
-    return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
+    return run_sql(backend, _compiled(shape), values, expr)
 
 
 def _duckdb_backend(expr: ibis.Expr) -> Any:
@@ -63,21 +55,52 @@ def _duckdb_backend(expr: ibis.Expr) -> Any:
     return backend if getattr(backend, "name", "") == "duckdb" else None
 
 
-def _shape(op: ops.Node) -> tuple[ops.Node | None, list[dt.date]]:
-    """The expression with its dates numbered and its tables unbound, and the dates."""
+def _shape(op: ops.Node, params: tuple[ops.Node, ...] = ()
+           ) -> tuple[ops.Node | None, list[dt.date]]:
+    """The expression with its dates numbered and its tables unbound, and the dates. The
+    parameters ``params`` (``ibis.param`` of type date) come first, numbered in that order;
+    their values are the caller's (the list holds only the date literals after them)."""
     if op.find(ops.InMemoryTable):
         return None, []
+    replacements: dict[ops.Node, ops.Node] = {
+        param: ops.Literal(dt.date(_FIRST_YEAR + n, 1, 1), dtypes.date)
+        for n, param in enumerate(params)}
     dates: dict[dt.date, int] = {}
-    replacements: dict[ops.Node, ops.Node] = {}
     for literal in op.find(ops.Literal):
         if literal.dtype.is_date() and isinstance(literal.value, dt.date):
-            n = dates.setdefault(literal.value, len(dates))
+            n = dates.setdefault(literal.value, len(params) + len(dates))
             replacements[literal] = ops.Literal(dt.date(_FIRST_YEAR + n, 1, 1), dtypes.date)
     for table in op.find(ops.DatabaseTable):
         replacements[table] = ops.UnboundTable(name=table.name, schema=table.schema,
                                                namespace=table.namespace)
     shape = op.replace(replacements) if replacements else op
     return shape, list(dates)
+
+
+def compile_with(expr: ibis.Table, params: tuple[ops.Node, ...]) -> tuple[str, list[dt.date]]:
+    """The DuckDB SQL of ``expr`` with ``params`` as ``$d0``, ``$d1``, ... and then its date
+    literals (returned) as the next ones."""
+    shape, dates = _shape(expr.op(), params)
+    if shape is None:
+        raise ValueError("an in-memory table cannot be prepared")
+    return _compiled(shape), dates
+
+
+def duckdb_backend(expr: ibis.Expr) -> Any:
+    """The DuckDB backend ``expr`` reads from (None: another engine, or none)."""
+    return _duckdb_backend(expr)
+
+
+def run_sql(backend: Any, sql: str, values: list[Any], expr: ibis.Expr) -> Any:
+    """Run prepared SQL with its dates bound; the answer typed as ``expr``'s."""
+    params = {f"d{i}": value for i, value in enumerate(values)}
+    relation = backend.con.sql(sql, params=params) if params else backend.con.sql(sql)
+    table = relation.arrow() if hasattr(relation, "arrow") else relation.to_arrow_table()
+    if isinstance(table, pa.RecordBatchReader):
+        table = table.read_all()
+    from ibis.backends.duckdb.converter import DuckDBPyArrowData
+
+    return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
 
 
 def _compiled(shape: ops.Node) -> str:

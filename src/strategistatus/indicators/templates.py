@@ -1,0 +1,97 @@
+"""Indicator queries built once, their dates bound at every run.
+
+An indicator's query (its units grouped by the dimensions asked for) depends on the
+measurement date only through a few dates: the date itself and the first days of the first
+and last period asked for. The query is built with those dates as parameters
+(``ibis.param``), so the same query answers every date. On DuckDB it is built and compiled
+to SQL once per indicator and question (``key``) and kept; a new date only binds its dates
+(building an Ibis expression and finding its shape took about three quarters of an overview
+at a new date). On another engine the query is built each time and Ibis binds the
+parameters.
+
+A query kept here must not hold any other date: one written in as a literal would be the
+date it was built at, right for that date only. Such a query is refused (``TemplateError``)
+instead of being kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.operations as ops
+
+from . import prepared
+
+NAMES = ("at", "first", "last")
+"""The parameters an indicator query may use: the measurement date and the first days of the
+first and last period asked for."""
+KEPT = 1024
+
+Build = Callable[[dict[str, Any]], ibis.Table]
+
+
+class TemplateError(RuntimeError):
+    """A query meant to be kept holds a date of its own (a programming error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    owner: object  # the object whose id() is in the key (kept alive, compared on a hit)
+    sql: str
+    names: tuple[str, ...]  # the parameters in the SQL's order ($d0, $d1, ...)
+    tables: tuple[tuple[str, Any], ...]  # (name, schema) of every table it reads
+    expr: ibis.Table  # the query as built: the answer's types
+
+
+_kept: OrderedDict[tuple, _Kept] = OrderedDict()
+_guard = threading.Lock()
+stats = {"built": 0, "reused": 0}
+
+
+def run(key: tuple, owner: object, table: Callable[[str], ibis.Table], build: Build,
+        values: dict[str, dt.date]) -> Any:
+    """The answer (a pyarrow table) of the query ``build`` makes, at ``values``."""
+    with _guard:
+        kept = _kept.get(key)
+    if kept is not None and kept.owner is owner and _same_tables(kept, table):
+        backend = prepared.duckdb_backend(table(kept.tables[0][0]))
+        if backend is not None:
+            with _guard:
+                stats["reused"] += 1
+            return prepared.run_sql(backend, kept.sql, [values[n] for n in kept.names],
+                                    kept.expr)
+    params = {name: ibis.param("date") for name in NAMES}
+    expr = build(params)
+    backend = prepared.duckdb_backend(expr)
+    found = set(expr.op().find(ops.ScalarParameter))
+    used = [n for n in NAMES if params[n].op() in found]
+    if backend is None:  # another engine: Ibis binds the parameters
+        return expr.to_pyarrow(params={params[n]: values[n] for n in used})
+    sql, literals = prepared.compile_with(expr, tuple(params[n].op() for n in used))
+    if literals:
+        written = ", ".join(str(day) for day in literals)
+        raise TemplateError(f"the query {key[0]!r} holds the dates {written}: give them "
+                            "as parameters")
+    tables = tuple(sorted({(t.name, t.schema) for t in expr.op().find(ops.DatabaseTable)},
+                          key=lambda t: t[0]))
+    with _guard:
+        _kept[key] = _Kept(owner, sql, tuple(used), tables, expr)
+        stats["built"] += 1
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return prepared.run_sql(backend, sql, [values[n] for n in used], expr)
+
+
+def _same_tables(kept: _Kept, table: Callable[[str], ibis.Table]) -> bool:
+    """The tables still have the columns the query was built for (else it is built anew)."""
+    try:
+        return bool(kept.tables) and all(table(name).schema() == schema
+                                         for name, schema in kept.tables)
+    except Exception:  # noqa: BLE001 - a table gone: build it anew (and say why then)
+        return False
