@@ -21,6 +21,7 @@ figures at different dates are not sums of each other, and each is judged on its
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,9 @@ class PublicRelease:
         self.strategy = strategy
         self.horizon = last_month_end(today)
         self._timelines: dict[str, _Timeline | None] = {}
+        self._deciding = threading.RLock()
+        """A release is kept per data state and shared by the requests' threads: one decides
+        at a time (a decision reads and extends the timeline the others read)."""
 
     def date(self, at: dt.date) -> dt.date:
         """The month-end the public's figures for ``at`` are made at."""
@@ -87,14 +91,15 @@ class PublicRelease:
         """Whether the public may not see this figure: the indicator's figure for ``period``
         (a label of ``kind``, by default the indicator's own kind; None: at the date or to
         date) at the month-end ``at``."""
-        timeline = self._timeline(indicator_id)
-        if timeline is not None:
-            indicator = self.strategy.indicator(indicator_id)
-            the_kind = kind or (None if period is None else default_period(indicator))
-            run = self._run_of(timeline, the_kind, period, at)
-            if run is not None:
-                self._decide_until(indicator_id, timeline, at)
-                return timeline.hidden.get(run, True)
+        with self._deciding:
+            timeline = self._timeline(indicator_id)
+            if timeline is not None:
+                indicator = self.strategy.indicator(indicator_id)
+                the_kind = kind or (None if period is None else default_period(indicator))
+                run = self._run_of(timeline, the_kind, period, at)
+                if run is not None:
+                    self._decide_until(indicator_id, timeline, at)
+                    return timeline.hidden.get(run, True)
         return bool(rule.protected(unit, value, numerator, denominator))
 
     # -- additive indicators ------------------------------------------------------------------
