@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import ibis
 
 from .periods import PeriodKind, label_expr
-from .windows import held_in, moment, roster_in
+from .windows import held_in, moment
 
 if TYPE_CHECKING:
     from strategistatus.strategy import Indicator
@@ -101,11 +101,6 @@ def active_devices(ctx: Context, day: dt.date, *, ownership: str | None = "kommu
     """Devices held on ``day``: issued on or before it, not returned by it."""
     held = held_in(ctx.t("devices"), moment(day), ownership=ownership, holder_kind=holder_kind)
     return held.drop("period", "first_day", "last_day")
-
-
-def roster_at(ctx: Context, dataset: str, day: dt.date) -> ibis.Table:
-    """The latest roster snapshot on or before ``day`` (empty when there is none)."""
-    return roster_in(ctx.t(dataset), moment(day)).drop("period")
 
 
 def flow_period(day: Any, kind: PeriodKind | None) -> Any:

@@ -80,10 +80,6 @@ def devices_due(ctx: Context, indicator, w: ibis.Table) -> ibis.Table:  # noqa: 
     return d.select(**units(d.school_id, None, True, period=d.period))
 
 
-def _at(t: ibis.Table) -> ibis.Table:
-    return t.drop("period", "first_day", "last_day")
-
-
 def _first_snapshot(dataset: str):  # noqa: ANN202
     return lambda ctx: ctx.t(dataset).snapshot_date.min()
 
@@ -143,7 +139,7 @@ def devices_list(ctx: Context, indicator, which: str) -> list[dict]:  # noqa: AN
     """The devices behind ``devices_to_collect`` or ``devices_due`` at ``ctx.at`` (one
     school's with ``ctx.school``): id, kind, model and dates, never the holder."""
     w = moment(ctx.at)
-    d = _at(_to_collect_in(ctx, w) if which == "to_collect" else _due_in(ctx, indicator, w))
+    d = _to_collect_in(ctx, w) if which == "to_collect" else _due_in(ctx, indicator, w)
     if ctx.school is not None:
         d = d.filter(d.school_id == ctx.school)
     d = d.select("device_id", "kind", "model", "holder_kind", "school_id", "purchased",

@@ -37,7 +37,7 @@ stats = {"compiled": 0, "reused": 0}
 
 def to_pyarrow(expr: ibis.Expr) -> Any:
     """``expr.to_pyarrow()``, with the SQL of its shape compiled once."""
-    backend = _duckdb_backend(expr)
+    backend = duckdb_backend(expr)
     if backend is None:
         return expr.to_pyarrow()
     table_expr = expr.as_table()
@@ -47,7 +47,8 @@ def to_pyarrow(expr: ibis.Expr) -> Any:
     return run_sql(backend, _compiled(shape), values, expr)
 
 
-def _duckdb_backend(expr: ibis.Expr) -> Any:
+def duckdb_backend(expr: ibis.Expr) -> Any:
+    """The DuckDB backend ``expr`` reads from (None: another engine, or none)."""
     try:
         backend = expr._find_backend()
     except Exception:  # noqa: BLE001 - no single backend: let Ibis say what is wrong
@@ -84,11 +85,6 @@ def compile_with(expr: ibis.Table, params: tuple[ops.Node, ...]) -> tuple[str, l
     if shape is None:
         raise ValueError("an in-memory table cannot be prepared")
     return _compiled(shape), dates
-
-
-def duckdb_backend(expr: ibis.Expr) -> Any:
-    """The DuckDB backend ``expr`` reads from (None: another engine, or none)."""
-    return _duckdb_backend(expr)
 
 
 def run_sql(backend: Any, sql: str, values: list[Any], expr: ibis.Expr) -> Any:
