@@ -11,6 +11,8 @@ def digital_enrolment(ctx: Context, indicator, kind: PeriodKind | None):  # noqa
     e = ctx.t("enrolments")
     kinds = list(indicator.parameters.get("kinds", ["skolestart", "dus"]))
     e = e.filter(e.kind.isin(kinds), e.received <= ctx.on)
+    if ctx.since is not None:
+        e = e.filter(e.received >= ctx.since)
     return e.select(**units(e.school_id, None, e.channel == "digital",
                             period=flow_period(e.received, kind)))
 

@@ -45,6 +45,9 @@ class Context:
     on: Any = None
     """The measurement date as the engine sees it: a bound parameter (``templates``). The
     indicators' units compare with this, never with ``at``, so one query answers every date."""
+    since: Any = None
+    """A flow asked for one period only: that period's first day (a bound parameter), so it
+    reads only the events from that day on (None: every event)."""
 
     def t(self, name: str) -> ibis.Table:
         return self.tables(name)
@@ -72,6 +75,11 @@ class Definition:
     """Every figure is the sum of its months' figures: a flow whose units are events counted
     in the month they happened, whatever the measurement date (the public release checks
     such figures together across dates: ``disclosure.release``)."""
+    settled: bool = True
+    """A period's figures are final once it has ended: they depend on nothing after its last
+    day, so every later measurement date gives them alike (``compute`` keeps them per data
+    state). False for an indicator that counts events in the period they are for, whenever
+    they happen (plans for a school year published after it)."""
 
 
 REGISTRY: dict[str, Definition] = {}

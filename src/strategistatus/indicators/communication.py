@@ -11,6 +11,8 @@ def digital_communication(ctx: Context, indicator, kind: PeriodKind | None):  # 
     hit: a digital channel."""
     m = ctx.t("messages")
     m = m.filter(m.month <= ctx.on)
+    if ctx.since is not None:
+        m = m.filter(m.month >= ctx.since)
     return m.select(**units(m.school_id, None, m.digital, weight=m["count"],
                             period=flow_period(m.month, kind)))
 

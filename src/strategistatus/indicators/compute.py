@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -10,7 +11,7 @@ import ibis
 
 from strategistatus.errors import StrategistatusError
 
-from . import prepared, templates
+from . import batches, prepared, templates
 from .base import REGISTRY, Context, Definition
 from .headline import choose_target, judged_in_total, judged_point
 from .periods import PERIOD_KINDS, Period, PeriodKind, label_expr, period_of, periods_between
@@ -95,12 +96,15 @@ def units_table(ctx: Context, d: Definition, indicator: Any, kind: PeriodKind | 
 
 
 def _units(ctx: Context, d: Definition, indicator: Any, kind: PeriodKind | None,
-           dates: dict[str, Any]) -> ibis.Table:
+           dates: dict[str, Any], *, since: bool = False) -> ibis.Table:
     """The units, the dates given as engine values (``templates.NAMES``): a stock
     indicator's in one query over a table of its periods (``windows``), the period holding
-    the measurement date when none is asked for; a flow's with their period's label."""
+    the measurement date when none is asked for; a flow's with their period's label (only
+    from the first period's first day on, when ``since``)."""
     here = replace(ctx, on=dates["at"])
     if not d.stock:
+        if since and d.settled:  # the events of one period: none before its first day
+            here = replace(here, since=dates["first"])
         return d.units(here, indicator, kind)  # type: ignore[misc, arg-type]
     w = windows(kind or default_period(indicator), dates["first"], dates["last"], dates["at"])
     return d.units(here, indicator, w)  # type: ignore[misc, arg-type]
@@ -191,11 +195,7 @@ def _run(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
         if first is None:
             return result
         result.periods = periods_between(kind, min(first, ctx.at), ctx.at)
-    excepted = tuple(_excepted_grades(indicator))
-    key = (d.id, id(indicator), by, kind, only is not None, ctx.school, excepted)
-    records = templates.run(
-        key, indicator, ctx.tables, lambda p: _query(ctx, d, indicator, by, kind, only, p),
-        _dates(ctx, d, indicator, kind, only, result.periods)).to_pylist()
+    records = _records(ctx, d, indicator, by, kind, only, result.periods)
     result.rows = _rows(records, d, result.periods, kind is not None,
                         whole="school" not in by and "grade" not in by)
     if (d.measure == "count" and not by and not any(not r.excepted for r in result.rows)
@@ -204,11 +204,62 @@ def _run(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
     return result
 
 
+def _records(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
+             kind: PeriodKind | None, only: Period | None, periods: list[Period]
+             ) -> list[dict[str, Any]]:
+    """The query's answer: a series' ended periods from the history kept for the data state
+    (``Definition.settled``), the running one asked at the date (``only``); else the
+    whole query at the date."""
+    excepted = tuple(_excepted_grades(indicator))
+
+    def run(just: Period | None, values: dict[str, dt.date]) -> list[dict[str, Any]]:
+        key = (d.id, id(indicator), by, kind, just is not None, ctx.school, excepted)
+        return templates.run(key, indicator, ctx.tables,  # type: ignore[no-any-return]
+                             lambda p: _query(ctx, d, indicator, by, kind, just, p),
+                             values).to_pylist()
+
+    ended = [p for p in periods if not p.running]
+    history = (_history(ctx, d, indicator, kind, by, excepted, run)
+               if kind is not None and only is None and ended and d.settled else None)
+    if history is None or ended[-1].end > history[0]:
+        return run(only, _dates(ctx, d, indicator, kind, only, periods))
+    labels = {p.label for p in ended}
+    records = [r for r in history[1] if r.get("period") in labels]
+    for p in periods[len(ended):]:  # the running period
+        records += run(p, _dates(ctx, d, indicator, kind, p, periods))
+    return records
+
+
+def _history(ctx: Context, d: Definition, indicator: Any, kind: PeriodKind,
+             by: tuple[str, ...], excepted: tuple[int, ...],
+             run: Callable[[Period | None, dict[str, dt.date]], list[dict[str, Any]]]
+             ) -> tuple[dt.date, list[dict[str, Any]]] | None:
+    """The series' every period ended by today, asked once per data state: (the last day of
+    the last period, the answer); None when nothing is kept for this data state."""
+    kept = batches.kept(ctx.tables)
+    if kept is None or d.first_date is None:
+        return None
+    key = ("ended periods", d.id, id(indicator), by, kind, ctx.school, excepted)
+    hit = kept.get(key)
+    if hit is not None and hit[0] is indicator:
+        return hit[1]  # type: ignore[no-any-return]
+    first = _first_day(ctx, d)
+    until = period_of(kind, dt.date.today()).start - dt.timedelta(days=1)
+    if first is None or first > until:
+        return None
+    periods = periods_between(kind, first, until)
+    history = until, run(None, {"at": until, "first": periods[0].start,
+                                "last": periods[-1].start})
+    kept[key] = (indicator, history)
+    return history
+
+
 def _query(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
            kind: PeriodKind | None, only: Period | None, dates: dict[str, Any]) -> ibis.Table:
     """The units grouped by the dimensions asked for: numerator and denominator."""
-    t = _units(ctx, d, indicator, kind, dates)
-    if only is not None and not d.stock and kind is not None:
+    one = only is not None and not d.stock and kind is not None
+    t = _units(ctx, d, indicator, kind, dates, since=one)
+    if one and kind is not None:
         t = t.filter(t.period == label_expr(dates["first"], kind))
     if ctx.school is not None:
         t = t.filter(t.school_id == ctx.school)
@@ -221,12 +272,17 @@ def _query(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
 
 
 def _first_day(ctx: Context, d: Definition) -> dt.date | None:
+    """The indicator's first day of data (not of the date asked for: kept per data state)."""
     if d.first_date is None:
         return ctx.at
+    kept = batches.kept(ctx.tables)
+    if kept is not None and ("first day", d.id) in kept:
+        return kept[("first day", d.id)]  # type: ignore[no-any-return]
     value = prepared.to_pyarrow(d.first_date(ctx)).as_py()
-    if value is None:
-        return None
-    return value if isinstance(value, dt.date) else value.date()
+    day = value if value is None or isinstance(value, dt.date) else value.date()
+    if kept is not None:
+        kept[("first day", d.id)] = day
+    return day
 
 
 def _excepted_grades(indicator: Any) -> list[int]:
@@ -258,6 +314,7 @@ def _rows(records: list[dict], d: Definition, periods: list[Period], by_period: 
                                 None if d.measure == "count" else 0,
                                 None if d.measure == "count" else 0, False, p.running))
     order = {p.label: i for i, p in enumerate(periods)}
-    rows.sort(key=lambda r: (order.get(r.period or "", -1), r.school or "", r.grade or -1,
+    rows.sort(key=lambda r: (order.get(r.period or "", -1), r.school or "",
+                             -1 if r.grade is None else r.grade,
                              r.excepted))
     return rows

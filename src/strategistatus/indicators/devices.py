@@ -62,8 +62,11 @@ def _to_collect_in(ctx: Context, w: ibis.Table) -> ibis.Table:
     window's last day, with the window's ``period``."""
     d = held_in(ctx.t("devices"), w, holder_kind="elev")
     roster = roster_in(ctx.t("pupils"), w)
-    roster = roster.select(on_period=roster.period, pupil=roster.pupil)
-    return d.anti_join(roster, [d.period == roster.on_period, d.holder == roster.pupil])
+    roster = roster.select(on_period=roster.period, pupil=roster.pupil).distinct()
+    # a left join kept where nothing matched, not an anti-join: the same rows, and an engine
+    # can ask it for many dates at once (DuckDB cannot flatten an anti-join in LATERAL)
+    joined = d.left_join(roster, [d.period == roster.on_period, d.holder == roster.pupil])
+    return joined.filter(joined.pupil.isnull()).drop("on_period", "pupil")
 
 
 def _due_in(ctx: Context, indicator, w: ibis.Table) -> ibis.Table:  # noqa: ANN001

@@ -41,5 +41,5 @@ def digital_individual_plans(ctx: Context, indicator, kind: PeriodKind | None): 
 register(Definition("digital_pupil_plans", "ratio", digital_pupil_plans, stock=True,
                     grades=True, first_date=lambda ctx: ctx.t("pupil_plans").published.min()))
 register(Definition("digital_individual_plans", "ratio", digital_individual_plans,
-                    periods=("school_year",),
+                    periods=("school_year",), settled=False,
                     first_date=lambda ctx: ctx.t("pupil_plans").published.min()))

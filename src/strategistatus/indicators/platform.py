@@ -28,6 +28,8 @@ def shared_courses(ctx: Context, indicator, kind: PeriodKind | None):  # noqa: A
     """Courses shared to the common library by the measurement date, by the day shared."""
     c = ctx.t("courses")
     c = c.filter(c.shared.notnull(), c.shared <= ctx.on)
+    if ctx.since is not None:
+        c = c.filter(c.shared >= ctx.since)
     return c.select(**units(c.school_id, c.grade, True, period=flow_period(c.shared, kind)))
 
 
@@ -35,6 +37,8 @@ def course_copies(ctx: Context, indicator, kind: PeriodKind | None):  # noqa: AN
     """Copies of courses made by the measurement date, by the day copied."""
     k = ctx.t("course_copies")
     k = k.filter(k.copied <= ctx.on)
+    if ctx.since is not None:
+        k = k.filter(k.copied >= ctx.since)
     return k.select(**units(k.school_id, None, True, period=flow_period(k.copied, kind)))
 
 
@@ -43,6 +47,8 @@ def share_shared(ctx: Context, indicator, kind: PeriodKind | None):  # noqa: ANN
     31 December Y (or by the measurement date, in the running year)."""
     c = ctx.t("courses")
     c = c.filter(c.created <= ctx.on)
+    if ctx.since is not None:
+        c = c.filter(c.created >= ctx.since)
     year_end = ibis.date(c.created.year(), 12, 31)
     deadline = ibis.cases((year_end > ctx.on, ctx.on), else_=year_end)
     hit = c.shared.notnull() & (c.shared <= deadline)

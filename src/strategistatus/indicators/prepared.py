@@ -25,6 +25,7 @@ import ibis
 import ibis.expr.datatypes as dtypes
 import ibis.expr.operations as ops
 import pyarrow as pa
+import sqlglot
 import sqlglot.expressions as sge
 
 KEPT = 2048  # shapes kept (a shape's SQL is a few kilobytes)
@@ -90,13 +91,43 @@ def compile_with(expr: ibis.Table, params: tuple[ops.Node, ...]) -> tuple[str, l
 def run_sql(backend: Any, sql: str, values: list[Any], expr: ibis.Expr) -> Any:
     """Run prepared SQL with its dates bound; the answer typed as ``expr``'s."""
     params = {f"d{i}": value for i, value in enumerate(values)}
+    return typed(arrow(backend, sql, params), expr)
+
+
+def arrow(backend: Any, sql: str, params: dict[str, Any]) -> pa.Table:
+    """The answer of ``sql`` with ``params`` bound, as it comes (a pyarrow table)."""
     relation = backend.con.sql(sql, params=params) if params else backend.con.sql(sql)
     table = relation.arrow() if hasattr(relation, "arrow") else relation.to_arrow_table()
     if isinstance(table, pa.RecordBatchReader):
         table = table.read_all()
+    return table
+
+
+def typed(table: pa.Table, expr: ibis.Expr) -> Any:
+    """An answer converted to ``expr``'s types by Ibis' own converter."""
     from ibis.backends.duckdb.converter import DuckDBPyArrowData
 
     return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
+
+
+def lateral(sql: str, count: int) -> str:
+    """Prepared SQL with ``count`` date parameters asked for many dates at once: its
+    parameters ``$dN`` become the columns of a table of dates given as lists (``$ss_n``, the
+    answers' numbers, and ``$ss_p0``, ``$ss_p1``, ...: the values of ``$d0``, ``$d1``, ...),
+    and the query is run for each of its rows (``LATERAL``). Each answer row carries its
+    number (``ss_n``)."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+
+    def column(node: sge.Expression) -> sge.Expression:
+        name = str(node.this) if isinstance(node, sge.Placeholder) else ""
+        if name[:1] == "d" and name[1:].isdigit() and int(name[1:]) < count:
+            return sge.column(f"ss_d{name[1:]}", table="ss_dates")
+        return node
+
+    inner = tree.transform(column).sql(dialect="duckdb")
+    dates = "".join(f", UNNEST($ss_p{i}) AS ss_d{i}" for i in range(count))
+    return (f"SELECT ss_dates.ss_n, ss_answer.* FROM (SELECT UNNEST($ss_n) AS ss_n{dates}) "
+            f"AS ss_dates, LATERAL ({inner}) AS ss_answer")
 
 
 def _compiled(shape: ops.Node) -> str:

@@ -9,6 +9,9 @@ to SQL once per indicator and question (``key``) and kept; a new date only binds
 at a new date). On another engine the query is built each time and Ibis binds the
 parameters.
 
+Readers asking for the same query at once, at different dates, are answered by one run over
+a table of their dates (``batches``).
+
 A query kept here must not hold any other date: one written in as a literal would be the
 date it was built at, right for that date only. Such a query is refused (``TemplateError``)
 instead of being kept.
@@ -19,14 +22,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import ibis
 import ibis.expr.operations as ops
+import pyarrow.compute as pc
 
-from . import prepared
+from . import batches, prepared
 
 NAMES = ("at", "first", "last")
 """The parameters an indicator query may use: the measurement date and the first days of the
@@ -47,6 +51,7 @@ class _Kept:
     names: tuple[str, ...]  # the parameters in the SQL's order ($d0, $d1, ...)
     tables: tuple[tuple[str, Any], ...]  # (name, schema) of every table it reads
     expr: ibis.Table  # the query as built: the answer's types
+    lateral: str  # the SQL asked for many dates at once (``prepared.lateral``)
 
 
 _kept: OrderedDict[tuple, _Kept] = OrderedDict()
@@ -64,8 +69,11 @@ def run(key: tuple, owner: object, table: Callable[[str], ibis.Table], build: Bu
         if backend is not None:
             with _guard:
                 stats["reused"] += 1
-            return prepared.run_sql(backend, kept.sql, [values[n] for n in kept.names],
-                                    kept.expr)
+            mine = kept
+            return batches.together(
+                key, batches.state(table), tuple(values[n] for n in kept.names),
+                lambda v: prepared.run_sql(backend, mine.sql, list(v), mine.expr),
+                lambda vs: _many(backend, mine, vs))
     params = {name: ibis.param("date") for name in NAMES}
     expr = build(params)
     backend = prepared.duckdb_backend(expr)
@@ -81,11 +89,23 @@ def run(key: tuple, owner: object, table: Callable[[str], ibis.Table], build: Bu
     tables = tuple(sorted({(t.name, t.schema) for t in expr.op().find(ops.DatabaseTable)},
                           key=lambda t: t[0]))
     with _guard:
-        _kept[key] = _Kept(owner, sql, tuple(used), tables, expr)
+        _kept[key] = _Kept(owner, sql, tuple(used), tables, expr,
+                           prepared.lateral(sql, len(used)))
         stats["built"] += 1
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
     return prepared.run_sql(backend, sql, [values[n] for n in used], expr)
+
+
+def _many(backend: Any, kept: _Kept, values: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """The answers at every one of ``values`` (in order), from one run."""
+    params: dict[str, Any] = {"ss_n": list(range(len(values)))}
+    for i in range(len(kept.names)):
+        params[f"ss_p{i}"] = [v[i] for v in values]
+    table = prepared.arrow(backend, kept.lateral, params)
+    numbers, answers = table.column("ss_n"), table.drop_columns(["ss_n"])
+    return [prepared.typed(answers.filter(pc.equal(numbers, n)), kept.expr)
+            for n in range(len(values))]
 
 
 def _same_tables(kept: _Kept, table: Callable[[str], ibis.Table]) -> bool:

@@ -108,6 +108,9 @@ class Store:
 
     file: Path | None  # the generation read or written (None: PostgreSQL)
     base: int  # the generation this store started from (the data state it reads)
+    shared: dict[Any, Any]
+    """Kept by the layers above per data state, shared by this store's cursors (the
+    indicators' first days of data: ``indicators.batches``)."""
 
     def __init__(self, path: Path, *, read_only: bool = False, memory_limit: str = "1GB",
                  temp_dir: Path | None = None, what: str = "strategistatus",
@@ -118,6 +121,7 @@ class Store:
         self._config: dict[str, Any] = {"memory_limit": memory_limit,
                                         "temp_dir": temp_dir or spill_folder(path)}
         self._ibis: Any = None
+        self.shared = {}
         self._lock: duckdb_engine.WriteLock | postgres_engine.WriteLock | None = None
         self._new: Path | None = None
         self._purge_older = False
@@ -253,6 +257,7 @@ class Store:
         other = object.__new__(Store)
         other.path, other.read_only, other._config = self.path, True, self._config
         other.url, other.file, other.base, other._ibis = self.url, self.file, self.base, None
+        other.shared = self.shared
         other.con = postgres_engine.cursor(self.con) if self.url else self.con.cursor()
         other._lock, other._new, other._accounts = None, None, self._accounts
         other.reports = ReportRecords(other.con)

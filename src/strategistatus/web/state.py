@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from fastapi import Response
 from starlette.concurrency import run_in_threadpool
 
+from strategistatus.indicators import batches
 from strategistatus.status.dates import measurement_date
 from strategistatus.workspace import Workspace
 
@@ -171,7 +172,8 @@ class AppState:
         with flight:
             hit = self._cache.get(slot)
             if hit is None:
-                hit = self._cache[slot] = make()
+                with batches.taking_part():  # asked with the other pages computed at once
+                    hit = self._cache[slot] = make()
                 self.warmer.note(key, make)
         return hit
 
