@@ -177,7 +177,8 @@ class Reading:
         ms = [x * 1000 for x in self.latencies]
         cuts = statistics.quantiles(ms, n=100) if len(ms) > 1 else [ms[0] if ms else 0.0] * 99
         invalid = [d for d, body in self.bodies.items() if not _json(body)[0]]
-        errors = self.errors + [f"{p}: not JSON" for p, d in self.answers if d in invalid]
+        errors = self.errors + [f"{p}: not JSON: {self.bodies[d][:160]!r}"
+                                for p, d in self.answers if d in invalid]
         return {"requests": len(self.latencies) + len(self.errors), "errors": len(errors),
                 "error_examples": errors[:5], "p50_ms": round(cuts[49], 1),
                 "p95_ms": round(cuts[94], 1), "p99_ms": round(cuts[98], 1)}
@@ -295,6 +296,8 @@ def print_figures(result: dict[str, Any], out: Any) -> None:
     print(f"dates: {d['requests']} concurrent requests, {d['dates']} dates 2016-2018, "
           f"{d['errors']} errors, p50 {d['p50_ms']:.0f} ms, p95 {d['p95_ms']:.0f} ms, "
           f"p99 {d['p99_ms']:.0f} ms, all in {d['seconds']:.1f} s")
+    for line in d["error_examples"]:
+        print(f"  {line}")
     print()
     for name, passed in result["targets"].items():
         print(f"  {name:<42} {'PASS' if passed else 'FAIL'}")

@@ -1,5 +1,5 @@
 """Figures asked at many dates at once (``indicators.batches``) and a series' ended periods
-kept per data state (``compute._history``): the same figures as each date asked alone, on
+kept per data state (``answers``): the same figures as each date asked alone, on
 both engines."""
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from strategistatus.status import evaluate
 from strategistatus.strategy import load_strategy
 from strategistatus.workspace import Workspace
 
-DATES = (dt.date(2016, 7, 31), dt.date(2017, 3, 15), dt.date(2017, 12, 31),
-         dt.date(2018, 6, 2))
+DATES = (dt.date(2015, 12, 31), dt.date(2016, 2, 10), dt.date(2016, 7, 31),
+         dt.date(2017, 12, 31), dt.date(2018, 6, 2))
+"""Month-ends before an indicator's first data (pupil plans), at a school year's end and at
+a year's end; other days in the first school year and in a later one."""
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +35,14 @@ def _rows(result) -> list[tuple]:  # noqa: ANN001
 
 
 def _asks(strategy) -> list[tuple]:  # noqa: ANN001
-    """Every indicator by each of its periods, alone and by school (and grade)."""
+    """Every indicator at the date and by each of its periods, alone and by school (and
+    grade)."""
     out = []
     for _, indicator in strategy.indicators():
         d = REGISTRY.get(indicator.id)
         if d is None or d.units is None:
             continue
+        out += [(indicator, ()), (indicator, ("school",))]
         for kind in d.periods:
             out += [(indicator, (kind,)), (indicator, (kind, "school"))]
             if d.grades:
@@ -47,22 +51,29 @@ def _asks(strategy) -> list[tuple]:  # noqa: ANN001
 
 
 def test_ended_periods_kept_per_data_state_are_the_figures_asked_at_the_date(demo):
-    """A reader keeps a series' ended periods (asked once, up to today) and asks only the
-    running period at the date: every row equals the whole series asked at that date (a
-    writer keeps nothing: it asks the whole series)."""
+    """A reader keeps a series' ended periods and months (asked once, up to today) and asks
+    only the running period at the date, none at a month-end where the months give it:
+    every row equals the whole query asked at that date (a writer keeps nothing: it asks
+    every query whole, and so does a command: it asks one date)."""
     strategy = load_strategy(demo.strategy_path)
     with demo.open_store(read_only=True) as reader, demo.open_store() as writer:
         assert batches.kept(reader.table) is not None and batches.kept(writer.table) is None
         school = reader.con.execute("SELECT min(school_id) FROM schools").fetchone()[0]
         for indicator, by in _asks(strategy):
             for at in DATES:
-                for where in (None, school) if len(by) == 1 else (None,):
-                    kept = compute(Context(reader.table, at, school=where), indicator, by=by)
+                for where in (None, school) if len(by) <= 1 else (None,):
+                    with batches.taking_part():  # as the web app's pages
+                        kept = compute(Context(reader.table, at, school=where), indicator,
+                                       by=by)
                     whole = compute(Context(writer.table, at, school=where), indicator, by=by)
                     assert _rows(kept) == _rows(whole), (indicator.id, by, at, where)
                     assert kept.periods == whole.periods
-        ended = [k for k in batches.kept(reader.table) if k[0] == "ended periods"]
-        assert ended, "no series kept its ended periods"
+        ended = {k[4] for k in batches.kept(reader.table) if k[0] == "ended periods"}
+        assert {"school_year", "month"} <= ended, "no series kept its ended periods or months"
+        with demo.open_store(read_only=True) as command:  # not taking part: keeps no history
+            compute(Context(command.table, DATES[-1]), strategy.indicator("shared_courses"),
+                    by=("school_year",))
+            assert not any(k[0] == "ended periods" for k in batches.kept(command.table))
 
 
 def test_readers_at_many_dates_at_once_are_answered_together_alike(demo):

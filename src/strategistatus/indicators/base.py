@@ -80,6 +80,10 @@ class Definition:
     day, so every later measurement date gives them alike (``compute`` keeps them per data
     state). False for an indicator that counts events in the period they are for, whenever
     they happen (plans for a school year published after it)."""
+    on_last_day: bool = True
+    """A stock measured on its window's last day alone (a roster, the devices held that
+    day), not on the window's first day: its figure for a period cut at a month-end is that
+    month's (``answers``). False for one that counts what happened within the window."""
 
 
 REGISTRY: dict[str, Definition] = {}

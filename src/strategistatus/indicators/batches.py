@@ -50,6 +50,8 @@ class _Batch:
 
 
 _open: dict[tuple, _Batch] = {}  # (query, data state) -> the batch still taking dates
+_ran: dict[tuple, _Batch] = {}  # (query, data state) -> the batch running (its dates are
+# answered by it: a date asked again meanwhile waits for it rather than run again)
 _turns: dict[Hashable, threading.Lock] = {}  # query -> held while one of its batches runs
 _alone: set[Hashable] = set()  # queries the engine cannot run over a table of dates
 _guard = threading.Lock()
@@ -78,6 +80,12 @@ def taking_part() -> Iterator[None]:
             with _guard:
                 _step["taking_part"] -= 1
                 _changed.notify_all()
+
+
+def in_step() -> bool:
+    """Whether this thread computes a page with others (``taking_part``): a long-running
+    reader, for which keeping what every date asks pays (a command asks one date)."""
+    return bool(getattr(_mine, "depth", 0))
 
 
 def _waiting(change: int) -> None:
@@ -157,10 +165,13 @@ def together(query: Hashable, at: tuple | None, values: Values,
     if at is None:
         return one(values)
     with _guard:
-        batch = _open.get((query, at))
-        leading = batch is None
-        if batch is None:
-            batch = _open[(query, at)] = _Batch()
+        running = _ran.get((query, at))
+        if running is not None and values in running.values:  # being asked: its answer
+            batch, leading = running, False
+        else:
+            gathering = _open.get((query, at))
+            leading = gathering is None
+            batch = _open[(query, at)] = _Batch() if gathering is None else gathering
         if values in batch.values:
             n = batch.values.index(values)
         else:
@@ -180,6 +191,7 @@ def together(query: Hashable, at: tuple | None, values: Values,
     with turn:
         with _guard:
             del _open[(query, at)]  # dates asked from now on form the next batch
+            _ran[(query, at)] = batch
             _waiting(-1)
             _step["running"] += 1
         try:
@@ -189,6 +201,8 @@ def together(query: Hashable, at: tuple | None, values: Values,
             raise
         finally:
             with _guard:
+                if _ran.get((query, at)) is batch:
+                    del _ran[(query, at)]
                 _step["running"] -= 1
                 _changed.notify_all()
             batch.done.set()

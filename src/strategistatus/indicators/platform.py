@@ -15,13 +15,21 @@ def teachers_on_platform(ctx: Context, indicator, w: ibis.Table) -> ibis.Table: 
     roles = list(indicator.parameters.get("roles", ["lærer", "pædagog"]))
     staff = roster_in(ctx.t("staff"), w)
     staff = staff.filter(staff.role.isin(roles))
-    c = ctx.t("courses")
-    authors = c.join(w, [c.created >= w.first_day, c.created <= w.last_day])
+    firsts = _first_of_month(ctx.t("courses"))
+    authors = firsts.join(w, [firsts.first >= w.first_day, firsts.first <= w.last_day])
     authors = authors.select(in_period=authors.period, author=authors.author).distinct()
     joined = staff.left_join(authors, [staff.period == authors.in_period,
                                        staff.employee == authors.author])
     return joined.select(**units(joined.school_id, None, joined.author.notnull(),
                                  period=joined.period))
+
+
+def _first_of_month(c: ibis.Table) -> ibis.Table:
+    """Each author's first course of each month (author, first): a window starts on the
+    first of a month, so an author made a course within it exactly when one of their
+    months' first course falls within it (a tenth of the courses to join)."""
+    month = c.created.truncate("M")
+    return c.group_by(author=c.author, month=month).aggregate(first=c.created.min())
 
 
 def shared_courses(ctx: Context, indicator, kind: PeriodKind | None):  # noqa: ANN001, ANN201
@@ -60,7 +68,7 @@ def _first(table: str, column: str):  # noqa: ANN202
 
 
 register(Definition("teachers_on_platform", "ratio", teachers_on_platform, stock=True,
-                    periods=("school_year", "year", "month"),
+                    periods=("school_year", "year", "month"), on_last_day=False,
                     first_date=_first("courses", "created")))
 register(Definition("shared_courses", "count", shared_courses, grades=True, additive=True,
                     first_date=_first("courses", "shared")))

@@ -24,6 +24,7 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import urlencode
 
+import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -54,6 +55,14 @@ from .state import AppState
 __all__ = ["SESSION_COOKIE", "create_app"]
 
 
+WORKER_THREADS = {"duckdb": 128, "postgresql": 48}
+"""Threads for database work (anyio's default is 40). A request waiting for a page another
+request computes holds one, so with 40 a burst of readers at 50 dates was computed in two
+waves instead of one step (``indicators.batches``). On PostgreSQL each holds a connection
+while it reads: 48 leave room under the server's default ``max_connections`` (100) for
+imports, the change watcher and other clients."""
+
+
 def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.now) -> FastAPI:
     readers = Readers(ws)
     ws.open_store(read_only=True).close()  # made or brought up to date before serving
@@ -62,6 +71,8 @@ def create_app(ws: Workspace, *, clock: Callable[[], dt.datetime] = dt.datetime.
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        threads = WORKER_THREADS["postgresql" if ws.database_url else "duckdb"]
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         sweeping = asyncio.create_task(_every_minute(imports.sweep))
         yield
         sweeping.cancel()

@@ -45,7 +45,7 @@ def check(strategy: Strategy) -> Iterator[Issue]:
 def _period(path: tuple[str | int, ...], indicator_id: str, period: str | None,
             definition: Definition) -> Iterator[Issue]:
     """The period the file gives (or the default, the school year) is one the code counts."""
-    from strategistatus.indicators.compute import STRATEGY_PERIODS
+    from strategistatus.indicators.answers import STRATEGY_PERIODS
 
     allowed = [STRATEGY_PERIOD_OF[p] for p in definition.periods]
     if definition.measure == "milestone" or not allowed:
