@@ -108,9 +108,8 @@ class Asking:
     def run(self, only: Period | None, values: dict[str, dt.date]) -> Records:
         """The query (of the period ``only``, else of all asked) at ``values``; asked once
         per page (``Context.results``)."""
-        ctx, d, indicator = self.ctx, self.d, self.indicator
-        excepted = tuple(excepted_grades(indicator))
-        key = (d.id, id(indicator), self.by, self.kind, only is not None, ctx.school, excepted)
+        ctx, indicator = self.ctx, self.indicator
+        key = (*self.key, only is not None)
         asked = ("records", key, tuple(sorted(values.items())))
         if ctx.results is not None and asked in ctx.results:
             return ctx.results[asked]  # type: ignore[no-any-return]
@@ -119,6 +118,13 @@ class Asking:
         if ctx.results is not None:
             ctx.results[asked] = answer
         return answer  # type: ignore[no-any-return]
+
+    @property
+    def key(self) -> tuple:
+        """What tells this question from another (the indicator by identity: ``templates``
+        compares it, so a reloaded strategy is never answered with the old one's)."""
+        return (self.d.id, id(self.indicator), self.by, self.kind, self.ctx.school,
+                tuple(excepted_grades(self.indicator)))
 
     def query(self, only: Period | None, dates: dict[str, Any]) -> ibis.Table:
         """The units grouped by the dimensions asked for: numerator and denominator."""
@@ -143,13 +149,12 @@ def records(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
     if d.stock and kind is None and only is None:  # its own period's running period
         own = default_period(indicator)
         running = cut(period_of(own, ctx.at), ctx.at)
-        answer = _running(Asking(ctx, d, indicator, (*by, own), own), running)
-        return [{k: v for k, v in r.items() if k != "period"} for r in answer]
+        return _no_period(_running(Asking(ctx, d, indicator, (*by, own), own), running))
     ask = Asking(ctx, d, indicator, by, kind)
     if not d.stock and kind is None and only is None:  # a flow to date: its months' sum
         total = _months(Asking(ctx, d, indicator, (*by, "month"), "month"), None)
         if total is not None:
-            return [{k: v for k, v in r.items() if k != "period"} for r in total]
+            return _no_period(total)
     ended = [p for p in periods if not p.running]
     if (kind is not None and only is None and d.settled and not ended and len(periods) == 1
             and batches.in_step()):  # the first period, running: asked as every date's is
@@ -174,8 +179,7 @@ def _history(ask: Asking) -> tuple[dt.date, Records] | None:
     kept = batches.kept(ctx.tables) if batches.in_step() else None
     if kept is None or d.first_date is None or not d.settled or kind is None:
         return None
-    key = ("ended periods", d.id, id(ask.indicator), ask.by, kind, ctx.school,
-           tuple(excepted_grades(ask.indicator)))
+    key = ("ended periods", *ask.key)
     hit = kept.get(key)
     if hit is not None and hit[0] is ask.indicator:
         return hit[1]  # type: ignore[no-any-return]
@@ -232,6 +236,11 @@ def _months(ask: Asking, p: Period | None) -> Records | None:
             total[1] = _plus(total[1], r["denominator"])
     return [{**dict(group), "period": label, "numerator": n, "denominator": den}
             for group, (n, den) in sums.items()]
+
+
+def _no_period(answer: Records) -> Records:
+    """An answer of one period as the answer at the date (no period column)."""
+    return [{k: v for k, v in r.items() if k != "period"} for r in answer]
 
 
 def _plus(total: Any, value: Any) -> Any:

@@ -90,7 +90,7 @@ def in_step() -> bool:
 
 def _waiting(change: int) -> None:
     """A page starts (1) or stops (-1) waiting for a query (the caller holds the guard)."""
-    if getattr(_mine, "depth", 0):
+    if in_step():
         _step["waiting"] += change
         if change > 0:
             _step["last"] = time.monotonic()
@@ -103,7 +103,7 @@ def _gather(batch: tuple) -> None:
     asked of all runs (the pages behind catch up with those ahead, so most pages ask the
     same query at once); else when none came for ``QUIET`` while no batch ran, or after
     ``LONGEST``."""
-    if not getattr(_mine, "depth", 0):
+    if not in_step():
         return
     started = time.monotonic()
     if len(_order) > 4 * KEPT_ORDER:
@@ -137,9 +137,12 @@ def state(table: Callable[[str], Any]) -> tuple | None:
     """Which data state ``table`` reads, comparable across the threads' cursors; None when
     it is not known (a writer, an in-memory table): then nothing is shared."""
     store = _store(table)
-    if store is None:
-        return None
-    return id(store.shared), getattr(store, "base", None), getattr(store, "epoch", 0)
+    return None if store is None else (id(store.shared), *_generation(store))
+
+
+def _generation(store: Any) -> tuple[Any, Any]:
+    """The generation a store reads and the accounts it has seen (``Readers.epoch``)."""
+    return getattr(store, "base", None), getattr(store, "epoch", 0)
 
 
 def kept(table: Callable[[str], Any]) -> dict[Hashable, Any] | None:
@@ -148,7 +151,7 @@ def kept(table: Callable[[str], Any]) -> dict[Hashable, Any] | None:
     if store is None:
         return None
     shared = store.shared
-    key = ("data state", getattr(store, "base", None), getattr(store, "epoch", 0))
+    key = ("data state", *_generation(store))
     mine = shared.get(key)
     if mine is None:
         if len(shared) >= STATES:

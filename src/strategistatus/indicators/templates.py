@@ -71,7 +71,7 @@ def run(key: tuple, owner: object, table: Callable[[str], ibis.Table], build: Bu
                 stats["reused"] += 1
             mine = kept
             return batches.together(
-                key, batches.state(table), tuple(values[n] for n in kept.names),
+                key, batches.state(table), tuple(values[n] for n in mine.names),
                 lambda v: prepared.run_sql(backend, mine.sql, list(v), mine.expr),
                 lambda vs: _many(backend, mine, vs))
     params = {name: ibis.param("date") for name in NAMES}
@@ -88,9 +88,9 @@ def run(key: tuple, owner: object, table: Callable[[str], ibis.Table], build: Bu
                             "as parameters")
     tables = tuple(sorted({(t.name, t.schema) for t in expr.op().find(ops.DatabaseTable)},
                           key=lambda t: t[0]))
+    made = _Kept(owner, sql, tuple(used), tables, expr, prepared.lateral(sql, len(used)))
     with _guard:
-        _kept[key] = _Kept(owner, sql, tuple(used), tables, expr,
-                           prepared.lateral(sql, len(used)))
+        _kept[key] = made
         stats["built"] += 1
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
