@@ -206,13 +206,16 @@ def test_every_other_command_answers_alike_on_both_engines(demos, tmp_path):
         ("purge", "--before", "2016-08-01", "--yes"),
         ("status", "--format", "json", "--at", DEMO_DATE),
     ]
+    # The two engines run a command a moment apart, so a clock time (when an override was set,
+    # a text written) may differ by a minute; every other character must be the same.
+    times = re.compile(r"\d+ \w+ \d{4} \d\d:\d\d(:\d\d)?")
     for command in commands:
         said = {name: cli(ws.root, *command, stdin="hemmeligt-kodeord-2018\n")
                 for name, ws in demos.items()}
         duck, pg = said["duckdb"], said["postgres"]
         assert duck.returncode == 0, (command, duck.stderr)
-        assert (pg.returncode, pg.stdout) == (duck.returncode, duck.stdout), command
+        assert (pg.returncode, times.sub("T", pg.stdout)) == (
+            duck.returncode, times.sub("T", duck.stdout)), command
     audits = {name: cli(ws.root, "audit").stdout for name, ws in demos.items()}
     assert "user_add" in audits["postgres"]
-    times = re.compile(r"\d+ \w+ \d{4} \d\d:\d\d:\d\d")
     assert times.sub("T", audits["postgres"]) == times.sub("T", audits["duckdb"])
