@@ -71,9 +71,9 @@ def test_not_a_workspace_is_a_clear_error(tmp_path):
     assert done.returncode == 1 and "not a strategistatus workspace" in done.stderr
 
 
-def test_a_scale_not_built_yet_says_so_and_exits_2():
-    done = cli("demo", "--scale", "national")
-    assert done.returncode == 2 and "not built yet" in done.stderr
+def test_an_unknown_scale_says_which_there_are_and_exits_2():
+    done = cli("demo", "--scale", "regional")
+    assert done.returncode == 2 and "--scale must be municipality or national" in done.stderr
 
 
 def test_every_command_of_the_cli_contract_is_present():

@@ -15,6 +15,7 @@ from . import (
     backup_cmd,
     check_cmd,
     demo_cmd,
+    export_cmd,
     import_cmd,
     init_cmd,
     override_cmd,
@@ -77,6 +78,7 @@ users_cmd.register(app)
 audit_cmd.register(app)
 purge_cmd.register(app)
 backup_cmd.register(app)
+export_cmd.register(app)
 
 
 def main() -> None:

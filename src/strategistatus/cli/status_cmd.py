@@ -12,8 +12,9 @@ import datetime as dt
 import json
 import sys
 import textwrap
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -53,9 +54,36 @@ NESTED = ("excepted", "targets", "phases")
 """Fields of an indicator's status that are lists (in JSON; left out of the CSV)."""
 
 
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+DataOption = Annotated[str | None, typer.Option(
+    "--data", metavar="DIR1,DIR2,...", help="Many municipalities' exports ('strategistatus "
+    "export'), or folders of them, separated by commas: judged per municipality, region "
+    "and for the country instead of one workspace.")]
+EngineOption = Annotated[Engine, typer.Option(
+    "--engine", help="With --data: duckdb (this machine) or spark (PySpark: local, or the "
+    "cluster of --master).")]
+MasterOption = Annotated[str | None, typer.Option(
+    "--master", help="With --engine spark: the cluster's master URL (default: local[*]).")]
+StrategyOption = Annotated[Path | None, typer.Option(
+    "--strategy", dir_okay=False, help="With --data: the strategy file to judge against "
+    "(default: the shipped one).")]
+
+
 def status(workspace: WorkspaceOption = Path("."), at: AtOption = None,
-           school: SchoolOption = None, output: FormatOption = Format.table) -> None:
+           school: SchoolOption = None, output: FormatOption = Format.table,
+           data: DataOption = None, engine: EngineOption = Engine.duckdb,
+           master: MasterOption = None, strategy_file: StrategyOption = None) -> None:
     """Every goal and indicator with value, target, deadline and status."""
+    if data is not None:
+        from .national_cmd import national_status, refuse_mixed
+
+        refuse_mixed(workspace != Path("."), school)
+        national_status(data, engine.value, master, at, strategy_file, output)
+        return
     ws = find_workspace(workspace)
     strategy = load_strategy(ws.strategy_path)
     with ws.open_store(read_only=True) as store:

@@ -52,12 +52,20 @@ def _date(value: Any) -> Any:
 
 def roster_in(t: ibis.Table, w: ibis.Table) -> ibis.Table:
     """Each window's roster: the latest snapshot of ``t`` on or before the window's last day
-    (none when there is none), with the window's ``period``."""
-    snaps = t.select(snap=t.snapshot_date).distinct()
+    (none when there is none), with the window's ``period``. Over many municipalities (a
+    ``municipality`` column: ``national``) each municipality's own latest snapshot."""
+    if "municipality" not in t.columns:
+        snaps = t.select(snap=t.snapshot_date).distinct()
+        pairs = w.join(snaps, snaps.snap <= w.last_day)
+        latest = pairs.group_by(pairs.period).aggregate(latest=pairs.snap.max())
+        joined = t.join(latest, t.snapshot_date == latest.latest)
+        return joined.drop("latest")
+    snaps = t.select(snap=t.snapshot_date, snap_of=t.municipality).distinct()
     pairs = w.join(snaps, snaps.snap <= w.last_day)
-    latest = pairs.group_by(pairs.period).aggregate(latest=pairs.snap.max())
-    joined = t.join(latest, t.snapshot_date == latest.latest)
-    return joined.drop("latest")
+    latest = pairs.group_by(pairs.period, pairs.snap_of).aggregate(latest=pairs.snap.max())
+    joined = t.join(latest, [t.snapshot_date == latest.latest,
+                             t.municipality == latest.snap_of])
+    return joined.drop("latest", "snap_of")
 
 
 def held_in(devices: ibis.Table, w: ibis.Table, *, ownership: str | None = "kommune",

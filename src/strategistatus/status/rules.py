@@ -54,10 +54,12 @@ class IndicatorStatus:
 
 
 def judge(ctx: Context, goal: Any, indicator: Any, milestones: dict[tuple[str, str], tuple],
-          headline: str | None = None) -> IndicatorStatus:
+          headline: str | None = None, series: Result | None = None) -> IndicatorStatus:
     """The indicator judged at ``ctx.at``. For one school (``ctx.school``), ``headline`` is
     the municipality's headline period (``indicators.headline_period``): the school is
-    judged on that same period, so its figure sits beside the municipality's."""
+    judged on that same period, so its figure sits beside the municipality's. ``series``:
+    the figures it is judged on (``series_of``), when computed already (the country's
+    municipalities and regions: ``national``)."""
     d = REGISTRY[indicator.id]
     target = choose_target(indicator, ctx.at)
     unit = "milestone" if d.measure == "milestone" else ("count" if d.measure == "count" else "percent")
@@ -75,7 +77,8 @@ def judge(ctx: Context, goal: Any, indicator: Any, milestones: dict[tuple[str, s
     if d.units is None:
         status.note = "computed from strategistatus' own accounts (the web app)"
         return status
-    series = _series(ctx, d, indicator)
+    if series is None:
+        series = series_of(ctx, d, indicator)
     if ctx.school is not None and series.periods:
         point = next((r for r in series.rows if not r.excepted and r.period == headline
                       and r.value is not None), None)
@@ -133,7 +136,8 @@ def phases(goal: str, milestones: dict[tuple[str, str], tuple], at: dt.date
              "reached": done is not None and done <= at} for name, due, done in rows]
 
 
-def _series(ctx: Context, d: Any, indicator: Any) -> Result:
+def series_of(ctx: Context, d: Any, indicator: Any) -> Result:
+    """The figures an indicator is judged on: in total at the date, or per period."""
     if judged_in_total(d, indicator):
         return compute(ctx, indicator)
     return compute(ctx, indicator, by=(default_period(indicator),))

@@ -1,0 +1,247 @@
+"""Many municipalities' exports (``export``) read as one set of tables, on DuckDB or Spark.
+
+Each dataset is read from every export's Parquet file at once: the indicators run over the
+whole country in one query each, exactly the expressions a workspace runs. Which
+municipality a row belongs to is known from the file it was read from. A school id is made
+national by putting the municipality's code before it (``0851/2871``; a row without a school
+becomes ``0851/``), so two municipalities may use the same local school ids, and every
+figure per school tells its municipality (``municipality_of``).
+
+Persons keep their pseudonyms: each municipality's key is its own, so one person never
+matches across municipalities (docs/national.md says what a shared key would change).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ibis
+
+from strategistatus.errors import StrategistatusError
+from strategistatus.municipalities import municipalities
+from strategistatus.store.migrations import SCHEMA_VERSION
+
+from .export import FORMAT, FORMAT_VERSION, MANIFEST, TABLES
+
+ENGINES = ("duckdb", "spark")
+
+
+class SourceError(StrategistatusError):
+    """An export folder cannot be read as asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """One municipality's export folder and what its manifest says."""
+
+    folder: Path
+    code: int
+    name: str
+    region: str
+    schools: tuple[str, ...]
+    data_until: str | None
+    manifest: dict[str, Any] = field(repr=False, compare=False)
+
+    def file(self, dataset: str) -> Path:
+        return self.folder / self.manifest["datasets"][dataset]["file"]
+
+
+def find_exports(paths: Iterable[Path]) -> list[Export]:
+    """The export folders given: each path is one (it holds ``manifest.json``) or a folder
+    of them. Refused, naming the folder: a missing or foreign manifest, another schema
+    version, a missing file, one municipality twice."""
+    folders: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if (path / MANIFEST).is_file():
+            folders.append(path)
+        elif path.is_dir():
+            found = sorted(p.parent for p in path.glob(f"*/{MANIFEST}"))
+            if not found:
+                raise SourceError(f"{path}: no export here (no {MANIFEST} in it or in a "
+                                  "folder in it); write one with 'strategistatus export'")
+            folders += found
+        else:
+            raise SourceError(f"{path} does not exist")
+    exports = [_read(folder) for folder in folders]
+    seen: dict[int, Path] = {}
+    for e in exports:
+        if e.code in seen:
+            raise SourceError(f"municipality {e.code} ({e.name}) is given twice: {seen[e.code]} "
+                              f"and {e.folder}")
+        seen[e.code] = e.folder
+    if not exports:
+        raise SourceError("no export folder given")
+    return sorted(exports, key=lambda e: e.code)
+
+
+def _read(folder: Path) -> Export:
+    where = folder / MANIFEST
+    try:
+        manifest = json.loads(where.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SourceError(f"{where} cannot be read: {error}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise SourceError(f"{where} is not a strategistatus export's manifest")
+    if manifest.get("format_version") != FORMAT_VERSION or \
+            manifest.get("schema_version") != SCHEMA_VERSION:
+        raise SourceError(
+            f"{where}: written by another version of strategistatus (export format "
+            f"{manifest.get('format_version')}, schema {manifest.get('schema_version')}; this "
+            f"one reads format {FORMAT_VERSION}, schema {SCHEMA_VERSION}); export it again "
+            "with this version")
+    try:
+        code = int(manifest["municipality"]["code"])
+        files = manifest["datasets"]
+        schools = tuple(str(s) for s in manifest["schools"])
+    except (KeyError, TypeError, ValueError):
+        raise SourceError(f"{where} lacks the municipality, its schools or its datasets") from None
+    known = municipalities().get(code)
+    if known is None:
+        raise SourceError(f"{where}: {code} is not a Danish municipality's code")
+    for dataset in TABLES:
+        entry = files.get(dataset) if isinstance(files, dict) else None
+        if not isinstance(entry, dict) or not (folder / str(entry.get("file"))).is_file():
+            raise SourceError(f"{folder}: the file of the dataset {dataset} is missing")
+    return Export(folder, code, known[0], known[1], schools, manifest.get("data_until"),
+                  manifest)
+
+
+def national_school(code: int, school_id: str | None) -> str:
+    """A school's national id: the municipality's code, ``/``, its own id."""
+    return f"{code:04d}/{school_id or ''}"
+
+
+def municipality_of(school_id: str) -> int:
+    """The municipality of a national school id (``national_school``)."""
+    return int(school_id.split("/", 1)[0])
+
+
+def local_school(school_id: str) -> str | None:
+    """A national school id's own part: the id the municipality gave the school (None for
+    a row without a school)."""
+    return school_id.split("/", 1)[1] or None
+
+
+class Country:
+    """The exports' datasets as Ibis tables on an engine: ``table(name)`` is every
+    municipality's rows of the dataset, school ids made national, with their
+    municipality's code (``municipality``): a roster is each municipality's own latest
+    snapshot (``windows.roster_in``), and a first day of data each municipality's own."""
+
+    def __init__(self, exports: list[Export], engine: str = "duckdb", *,
+                 master: str | None = None) -> None:
+        if engine not in ENGINES:
+            raise SourceError(f"unknown engine {engine!r}; use {' or '.join(ENGINES)}")
+        self.exports = exports
+        self.engine = engine
+        self._tables: dict[str, ibis.Table] = {}
+        self._spark: Any = None
+        if engine == "duckdb":
+            self.con = ibis.duckdb.connect()
+        else:
+            self._spark = spark_session(master)
+            self.con = ibis.pyspark.connect(self._spark)
+
+    def table(self, name: str) -> ibis.Table:
+        hit = self._tables.get(name)
+        if hit is None:
+            hit = self._tables[name] = self._read(name)
+        return hit
+
+    def _read(self, name: str) -> ibis.Table:
+        files = {str(e.file(name).resolve()): e.code for e in self.exports}
+        if self.engine == "duckdb":
+            rows = self.con.read_parquet(list(files), filename=True)
+            codes = self.con.create_table(
+                f"ss_files_{name}", ibis.memtable({"filename": list(files),
+                                                   "municipality": list(files.values())}),
+                temp=True, overwrite=True)
+            t = rows.join(codes, "filename").drop("filename")
+        else:
+            t = self._spark_table(name, files)
+        if "school_id" in t.columns:
+            t = t.mutate(school_id=t.municipality.cast("string").lpad(4, "0") + "/"
+                         + t.school_id.fill_null(""))
+        return t
+
+    def _spark_table(self, name: str, files: dict[str, int]) -> ibis.Table:
+        """The files as one Spark view with each row's municipality: Spark names a row's
+        file as a URI (``_metadata.file_path``), matched to the export it belongs to."""
+        from urllib.parse import unquote, urlparse
+
+        from pyspark.sql import functions as F  # noqa: N812 - Spark's own name for it
+
+        frame = self._spark.read.parquet(*files)
+        uris = {}
+        for uri in frame.inputFiles():  # file:///a%20b/x.parquet; a row's: file:/a%20b/...
+            path = str(Path(unquote(urlparse(uri).path)).resolve())
+            if path not in files:
+                raise SourceError(f"Spark read a file that is no export's: {uri}")
+            uris[_uri_path(uri)] = files[path]
+        codes = self._spark.createDataFrame(list(uris.items()), "file_path string, municipality int")
+        frame = frame.select("*", F.regexp_replace(F.col("_metadata.file_path"), "^file:/+", "/")
+                             .alias("file_path"))
+        frame = frame.join(F.broadcast(codes), "file_path").drop("file_path")
+        view = f"ss_{name}"
+        frame.createOrReplaceTempView(view)
+        return self.con.table(view)
+
+    def milestones(self, code: int) -> list[tuple[str, str, Any, Any]]:
+        """The municipality's milestones: goal, name, due, done (as ``Store.milestones``)."""
+        import pyarrow.parquet as pq
+
+        export = next(e for e in self.exports if e.code == code)
+        rows = pq.read_table(export.file("milestones"),
+                             columns=["goal", "milestone", "due", "done"]).to_pylist()
+        return sorted(((r["goal"], r["milestone"], r["due"], r["done"]) for r in rows),
+                      key=lambda r: (r[0], r[2] is None, r[2] or dt.date.min))
+
+    def close(self) -> None:
+        if self._spark is not None:
+            self._spark.stop()
+            self._spark = None
+        else:
+            self.con.disconnect()
+
+
+def _uri_path(uri: str) -> str:
+    """A Spark file URI's path, still percent-encoded (``file:///a`` and ``file:/a``: ``/a``)."""
+    import re
+
+    return re.sub("^file:/+", "/", uri)
+
+
+def spark_session(master: str | None) -> Any:
+    """A Spark session: local on every core unless a cluster's master URL is given. Spark
+    needs Java 17 or newer; without it this says so instead of Java's trace."""
+    import shutil
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise SourceError("the Spark engine needs PySpark: pip install 'strategistatus[spark]'"
+                          ) from None
+    if shutil.which("java") is None and not _java_home():
+        raise SourceError("the Spark engine needs Java 17 or newer (Debian: apt-get install "
+                          "default-jre-headless)")
+    builder = (SparkSession.builder.appName("strategistatus").master(master or "local[*]")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.shuffle.partitions", "8")
+               .config("spark.driver.memory", "4g"))
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _java_home() -> bool:
+    import os
+
+    return bool(os.environ.get("JAVA_HOME"))

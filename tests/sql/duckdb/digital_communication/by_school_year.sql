@@ -1,0 +1,61 @@
+-- digital_communication: by_school_year (duckdb); parameters: $at
+SELECT
+  "t1"."period",
+  "t1"."excepted",
+  SUM("t1"."weight") FILTER(WHERE
+    "t1"."hit") AS "numerator",
+  SUM("t1"."weight") AS "denominator"
+FROM (
+  SELECT
+    CAST(CASE
+      WHEN EXTRACT(month FROM "t0"."month") >= 8
+      THEN EXTRACT(year FROM "t0"."month")
+      ELSE EXTRACT(year FROM "t0"."month") - 1
+    END AS TEXT) || '/' || CASE
+      WHEN 2 <= LENGTH(
+        CAST((
+          CASE
+            WHEN EXTRACT(month FROM "t0"."month") >= 8
+            THEN EXTRACT(year FROM "t0"."month")
+            ELSE EXTRACT(year FROM "t0"."month") - 1
+          END + 1
+        ) % 100 AS TEXT)
+      )
+      THEN CAST((
+        CASE
+          WHEN EXTRACT(month FROM "t0"."month") >= 8
+          THEN EXTRACT(year FROM "t0"."month")
+          ELSE EXTRACT(year FROM "t0"."month") - 1
+        END + 1
+      ) % 100 AS TEXT)
+      ELSE REPEAT(
+        '0',
+        2 - LENGTH(
+          CAST((
+            CASE
+              WHEN EXTRACT(month FROM "t0"."month") >= 8
+              THEN EXTRACT(year FROM "t0"."month")
+              ELSE EXTRACT(year FROM "t0"."month") - 1
+            END + 1
+          ) % 100 AS TEXT)
+        )
+      ) || CAST((
+        CASE
+          WHEN EXTRACT(month FROM "t0"."month") >= 8
+          THEN EXTRACT(year FROM "t0"."month")
+          ELSE EXTRACT(year FROM "t0"."month") - 1
+        END + 1
+      ) % 100 AS TEXT)
+    END AS "period",
+    "t0"."school_id",
+    CAST(NULL AS BIGINT) AS "grade",
+    "t0"."digital" AS "hit",
+    "t0"."count" AS "weight",
+    FALSE AS "excepted"
+  FROM "messages" AS "t0"
+  WHERE
+    "t0"."month" <= $at
+) AS "t1"
+GROUP BY
+  1,
+  2

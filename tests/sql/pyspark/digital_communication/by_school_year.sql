@@ -1,0 +1,52 @@
+-- digital_communication: by_school_year (pyspark); parameters: :at
+SELECT
+  `t1`.`period`,
+  `t1`.`excepted`,
+  SUM(IF(`t1`.`hit`, `t1`.`weight`, NULL)) AS `numerator`,
+  SUM(`t1`.`weight`) AS `denominator`
+FROM (
+  SELECT
+    CONCAT(
+      CONCAT(
+        CAST(CASE
+          WHEN EXTRACT(month FROM `t0`.`month`) >= 8
+          THEN EXTRACT(year FROM `t0`.`month`)
+          ELSE EXTRACT(year FROM `t0`.`month`) - 1
+        END AS STRING),
+        '/'
+      ),
+      LPAD(
+        CAST((
+          CASE
+            WHEN EXTRACT(month FROM `t0`.`month`) >= 8
+            THEN EXTRACT(year FROM `t0`.`month`)
+            ELSE EXTRACT(year FROM `t0`.`month`) - 1
+          END + 1
+        ) % 100 AS STRING),
+        GREATEST(
+          LENGTH(
+            CAST((
+              CASE
+                WHEN EXTRACT(month FROM `t0`.`month`) >= 8
+                THEN EXTRACT(year FROM `t0`.`month`)
+                ELSE EXTRACT(year FROM `t0`.`month`) - 1
+              END + 1
+            ) % 100 AS STRING)
+          ),
+          2
+        ),
+        '0'
+      )
+    ) AS `period`,
+    `t0`.`school_id`,
+    CAST(NULL AS BIGINT) AS `grade`,
+    `t0`.`digital` AS `hit`,
+    `t0`.`count` AS `weight`,
+    FALSE AS `excepted`
+  FROM `messages` AS `t0`
+  WHERE
+    `t0`.`month` <= :at
+) AS `t1`
+GROUP BY
+  1,
+  2

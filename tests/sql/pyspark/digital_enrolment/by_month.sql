@@ -1,0 +1,28 @@
+-- digital_enrolment: by_month (pyspark); parameters: :at
+SELECT
+  `t1`.`period`,
+  `t1`.`excepted`,
+  SUM(IF(`t1`.`hit`, `t1`.`weight`, NULL)) AS `numerator`,
+  SUM(`t1`.`weight`) AS `denominator`
+FROM (
+  SELECT
+    CONCAT(
+      CONCAT(CAST(EXTRACT(year FROM `t0`.`received`) AS STRING), '-'),
+      LPAD(
+        CAST(EXTRACT(month FROM `t0`.`received`) AS STRING),
+        GREATEST(LENGTH(CAST(EXTRACT(month FROM `t0`.`received`) AS STRING)), 2),
+        '0'
+      )
+    ) AS `period`,
+    `t0`.`school_id`,
+    CAST(NULL AS BIGINT) AS `grade`,
+    `t0`.`channel` = 'digital' AS `hit`,
+    1 AS `weight`,
+    FALSE AS `excepted`
+  FROM `enrolments` AS `t0`
+  WHERE
+    `t0`.`kind` IN ('skolestart', 'dus') AND `t0`.`received` <= :at
+) AS `t1`
+GROUP BY
+  1,
+  2
