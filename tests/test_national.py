@@ -225,3 +225,4 @@ def test_status_command_over_exports(exports: list[Path], country: Country,
     found = {(r["area"], r["indicator"]): (r["status"], r["numerator"], r["denominator"])
              for r in rows if r["indicator"]}
     assert found == expected
+

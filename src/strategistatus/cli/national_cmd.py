@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from strategistatus import formatting
-from strategistatus.i18n import _, current_language
+from strategistatus.i18n import _, current_language, ngettext
 from strategistatus.report.words import MARK, STATUS
 
 from .common import Format
@@ -37,19 +37,10 @@ def data_folders(text: str) -> list[Path]:
     return [Path(part.strip()) for part in text.split(",") if part.strip()]
 
 
-def national_day(exports: list[Any], at: dt.date | None) -> tuple[dt.date, bool]:
-    """``--at``, else the earliest date any export's data cover (so every municipality's
-    data cover the date), never after today; whether it was chosen."""
-    if at is not None:
-        return at, True
-    days = [dt.date.fromisoformat(e.data_until) for e in exports if e.data_until]
-    return min([*days, dt.date.today()]) if days else dt.date.today(), False
-
-
 def national_status(data: str, engine: str, master: str | None, at: dt.date | None,
                     strategy_path: Path | None, output: Format) -> None:
     from strategistatus.national.figures import evaluate_country
-    from strategistatus.national.sources import Country, find_exports
+    from strategistatus.national.sources import Country, find_exports, national_day
     from strategistatus.strategy import load_strategy
     from strategistatus.strategy.loader import shipped_strategy_path
 
@@ -60,8 +51,9 @@ def national_status(data: str, engine: str, master: str | None, at: dt.date | No
         country = Country(exports, engine, master=master)
         try:
             areas = evaluate_country(country, strategy, day, progress=lambda ind: shown.update(
-                _("Computing {indicator} for {count} municipalities ...", indicator=ind,
-                  count=formatting.number(len(exports)))))
+                ngettext("Computing {indicator} for {count} municipality ...",
+                         "Computing {indicator} for {count} municipalities ...", len(exports),
+                         indicator=ind, count=formatting.number(len(exports)))))
         finally:
             country.close()
     if output is Format.table:
@@ -91,8 +83,10 @@ def flat_rows(areas: list[Any], day: dt.date) -> list[dict[str, Any]]:
 def _print(strategy: Any, areas: list[Any], day: dt.date, chosen: bool) -> None:
     lang = current_language()
     words = STATUS.get(lang, STATUS["da"])
-    title = _("Status of the strategy's goals, {count} municipalities",
-              count=formatting.number(sum(a.area.level == "municipality" for a in areas)))
+    n = sum(a.area.level == "municipality" for a in areas)
+    title = ngettext("Status of the strategy's goals, {count} municipality",
+                     "Status of the strategy's goals, {count} municipalities", n,
+                     count=formatting.number(n))
     caption = _("Measured at {date}.", date=formatting.date(day)) if chosen else _(
         "Measured at {date}: the earliest date all the exports' data cover; choose another "
         "with --at.", date=formatting.date(day))

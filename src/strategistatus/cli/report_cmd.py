@@ -13,13 +13,14 @@ from rich.table import Table
 
 from strategistatus import formatting
 from strategistatus.errors import InputError
-from strategistatus.i18n import _
+from strategistatus.i18n import _, ngettext
 from strategistatus.report import service
 from strategistatus.workspace import find_workspace
 
 from .common import AT_HELP, check_school, measurement_day
 from .dateoption import METAVAR, date_parser
-from .output import WorkspaceOption, console
+from .output import WorkspaceOption, console, err_console
+from .status_cmd import DataOption, Engine, EngineOption, MasterOption, StrategyOption
 
 RoundOption = Annotated[str | None, typer.Option("--round", help='The reporting round, e.g. "januar 2018".')]
 
@@ -33,13 +34,27 @@ def report(
     out: Annotated[Path, typer.Option(help="Folder for the files.", file_okay=False)] = Path("out"),
     school: Annotated[str | None, typer.Option(help="A school id, or all: one report per school.")] = None,
     public: Annotated[bool, typer.Option("--public", help="The public version (small numbers hidden).")] = False,
+    national: Annotated[bool, typer.Option("--national", help="The national comparison of many municipalities' exports (with --data): each goal per municipality and region against the target.")] = False,
+    data: DataOption = None,
+    engine: EngineOption = Engine.duckdb,
+    master: MasterOption = None,
+    strategy_file: StrategyOption = None,
 ) -> None:
-    """Write the committee report (the status appendix) in the formats and languages asked."""
-    ws = find_workspace(workspace)
+    """Write the committee report (the status appendix) in the formats and languages asked;
+    with --national --data, the national comparison of many municipalities' exports."""
     fmts = tuple(f.strip() for f in formats.split(",") if f.strip())
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     if any(x not in ("da", "en") for x in langs):
         raise typer.BadParameter("--lang takes da, en or da,en")
+    if national or data is not None:
+        mixed = [name for name, given in (("--workspace", workspace != Path(".")),
+                                          ("--round", round_name is not None),
+                                          ("--school", school is not None),
+                                          ("--public", public)) if given]
+        _national(data, mixed, engine.value, master, at, strategy_file, fmts, langs, out,
+                  national=national)
+        return
+    ws = find_workspace(workspace)
     schools: tuple[str | None, ...] = (None,)
     with ws.open_store(read_only=True) as store:
         if school == "all":
@@ -63,6 +78,52 @@ def report(
                     seconds=formatting.number(time.perf_counter() - started, decimals=1)))
     if at is not None:
         console.print(_("Measured at {date}.", date=formatting.date(at)), highlight=False)
+
+
+def _refuse(message: str) -> None:
+    err_console.print(message, highlight=False, markup=False)
+    raise SystemExit(2)
+
+
+def _national(data: str | None, mixed: list[str], engine: str, master: str | None,
+              at: dt.date | None, strategy_file: Path | None, fmts: tuple[str, ...],
+              langs: tuple[str, ...], out: Path, *, national: bool) -> None:
+    """report --national --data DIR1,DIR2: the national comparison (report/national.py)."""
+    if not national:
+        _refuse(_("--data reads many municipalities' exports: the report of them is the "
+                  "national comparison; add --national."))
+    if data is None:
+        _refuse(_("--national compares many municipalities' exports: give them with --data "
+                  "DIR1,DIR2 (export folders, or folders of them)."))
+    if mixed:
+        _refuse(_("--national reads exports, not a workspace: leave out {options}.",
+                  options=", ".join(mixed)))
+    assert data is not None
+    from strategistatus.national.sources import find_exports
+    from strategistatus.report import national as national_report
+
+    from .national_cmd import data_folders
+
+    for fmt in fmts:
+        service.renderer(fmt)  # an unknown format fails before the figures are computed
+    started = time.perf_counter()
+    exports = find_exports(data_folders(data))
+    count = formatting.number(len(exports))
+    with console.status(_("Starting {engine} ...", engine=engine)) as shown:
+        figures, strategy = national_report.national_figures(
+            exports, engine=engine, master=master, at=at, strategy_path=strategy_file,
+            progress=lambda indicator: shown.update(ngettext(
+                "Computing {indicator} for {count} municipality ...",
+                "Computing {indicator} for {count} municipalities ...", len(exports),
+                indicator=indicator, count=count)))
+        shown.update(_("Writing the report ..."))
+        paths = national_report.write_national_reports(figures, strategy, out, formats=fmts,
+                                                       langs=langs)  # type: ignore[arg-type]
+    for path in paths:
+        console.print(f"  {path}", highlight=False)
+    console.print(_("{n} files in {seconds} s", n=formatting.count(len(paths)),
+                    seconds=formatting.number(time.perf_counter() - started, decimals=1)))
+    console.print(_("Measured at {date}.", date=formatting.date(figures.at)), highlight=False)
 
 
 narrative_app = typer.Typer(help="The goal owners' status texts per reporting round (history kept).")

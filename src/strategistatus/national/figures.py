@@ -173,6 +173,15 @@ def first_days(country: Country, ctx: Context, d: Definition) -> dict[int, dt.da
     codes = [e.code for e in country.exports]
     if d.first_date is None:
         return dict.fromkeys(codes, ctx.at)
+    kept = country.first_days.get(d.id)
+    if kept is None:
+        kept = country.first_days[d.id] = _first_days(country, ctx, d, codes)
+    return kept
+
+
+def _first_days(country: Country, ctx: Context, d: Definition, codes: list[int]
+                ) -> dict[int, dt.date | None]:
+    assert d.first_date is not None
     read: list[str] = []
 
     def table(name: str) -> Any:

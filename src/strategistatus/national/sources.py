@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +114,36 @@ def _read(folder: Path) -> Export:
                   manifest)
 
 
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "pupils": ("snapshot_date", "pupil", "school_id", "grade"),
+    "staff": ("snapshot_date", "employee", "school_id", "role"),
+    "devices": ("ownership", "holder", "holder_kind", "school_id", "purchased", "issued",
+                "returned"),
+    "enrolments": ("kind", "channel", "received", "school_id"),
+    "courses": ("school_id", "author", "created", "shared", "grade"),
+    "course_copies": ("copied", "school_id"),
+    "pupil_plans": ("pupil", "school_id", "school_year", "plan_kind", "platform", "published"),
+    "trainings": ("school_id", "role", "programme", "completed"),
+    "schools": ("school_id",),
+    "messages": ("month", "school_id", "count", "digital"),
+    "users": ("name", "role", "school_id"),
+    "audit_log": ("time", "user", "action", "school_id"),
+}
+"""The columns the indicators read, of each dataset they read: only these are read from
+the files (a dataset's course titles and ids are most of its bytes). An indicator that
+reads another column fails in the conformance tests (tests/test_national.py) until it is
+added here."""
+
+
+def national_day(exports: list[Export], at: dt.date | None) -> tuple[dt.date, bool]:
+    """``--at``, else the earliest date any export's data cover (so every municipality's
+    data cover the date), never after today; whether it was chosen."""
+    if at is not None:
+        return at, True
+    days = [dt.date.fromisoformat(e.data_until) for e in exports if e.data_until]
+    return min([*days, dt.date.today()]) if days else dt.date.today(), False
+
+
 def national_school(code: int, school_id: str | None) -> str:
     """A school's national id: the municipality's code, ``/``, its own id."""
     return f"{code:04d}/{school_id or ''}"
@@ -141,11 +173,19 @@ class Country:
         self.exports = exports
         self.engine = engine
         self._tables: dict[str, ibis.Table] = {}
+        self.first_days: dict[str, dict[int, Any]] = {}
+        """Each indicator's first day of data per municipality (``figures.first_days``):
+        the exports do not change while they are read."""
         self._spark: Any = None
         if engine == "duckdb":
             self.con = ibis.duckdb.connect()
         else:
-            self._spark = spark_session(master)
+            # the rows Spark spills, shuffles and caches are pseudonymised persons: kept in
+            # a folder of this reader's own, deleted when it closes (a session already
+            # running in this process is shared, and left to its owner)
+            self._owner = _no_spark_running()
+            self._scratch = Path(tempfile.mkdtemp(prefix="strategistatus-spark-"))
+            self._spark = spark_session(master, self._scratch)
             self.con = ibis.pyspark.connect(self._spark)
 
     def table(self, name: str) -> ibis.Table:
@@ -158,6 +198,8 @@ class Country:
         files = {str(e.file(name).resolve()): e.code for e in self.exports}
         if self.engine == "duckdb":
             rows = self.con.read_parquet(list(files), filename=True)
+            if name in COLUMNS:
+                rows = rows.select(*COLUMNS[name], "filename")
             codes = self.con.create_table(
                 f"ss_files_{name}", ibis.memtable({"filename": list(files),
                                                    "municipality": list(files.values())}),
@@ -168,6 +210,8 @@ class Country:
         if "school_id" in t.columns:
             t = t.mutate(school_id=t.municipality.cast("string").lpad(4, "0") + "/"
                          + t.school_id.fill_null(""))
+        if self.engine == "duckdb":  # read once into the engine's memory: every indicator reads it again
+            t = self.con.create_table(f"ss_{name}", t, temp=True, overwrite=True)
         return t
 
     def _spark_table(self, name: str, files: dict[str, int]) -> ibis.Table:
@@ -185,11 +229,11 @@ class Country:
                 raise SourceError(f"Spark read a file that is no export's: {uri}")
             uris[_uri_path(uri)] = files[path]
         codes = self._spark.createDataFrame(list(uris.items()), "file_path string, municipality int")
-        frame = frame.select("*", F.regexp_replace(F.col("_metadata.file_path"), "^file:/+", "/")
+        frame = frame.select(*COLUMNS.get(name, frame.columns), F.regexp_replace(F.col("_metadata.file_path"), "^file:/+", "/")
                              .alias("file_path"))
         frame = frame.join(F.broadcast(codes), "file_path").drop("file_path")
         view = f"ss_{name}"
-        frame.createOrReplaceTempView(view)
+        frame.cache().createOrReplaceTempView(view)  # read once: every indicator reads it again
         return self.con.table(view)
 
     def milestones(self, code: int) -> list[tuple[str, str, Any, Any]]:
@@ -204,10 +248,22 @@ class Country:
 
     def close(self) -> None:
         if self._spark is not None:
-            self._spark.stop()
+            for name in self._tables:
+                self._spark.catalog.dropTempView(f"ss_{name}")  # and its cached rows
+            if self._owner:
+                self._spark.stop()
             self._spark = None
-        else:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+        elif self.engine == "duckdb":
             self.con.disconnect()
+
+
+def _no_spark_running() -> bool:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:  # spark_session says what to install
+        return True
+    return SparkSession.getActiveSession() is None
 
 
 def _uri_path(uri: str) -> str:
@@ -217,10 +273,12 @@ def _uri_path(uri: str) -> str:
     return re.sub("^file:/+", "/", uri)
 
 
-def spark_session(master: str | None) -> Any:
-    """A Spark session: local on every core unless a cluster's master URL is given. Spark
-    needs Java 17 or newer; without it this says so instead of Java's trace."""
-    import shutil
+def spark_session(master: str | None, scratch: Path | None = None) -> Any:
+    """A Spark session: local on every core unless a cluster's master URL is given; its
+    shuffle and cache files in ``scratch`` (Spark's own default: the system's temporary
+    folder, kept until Python ends). Spark needs Java 17 or newer; without it this says so
+    instead of Java's trace."""
+    import sys
 
     try:
         from pyspark.sql import SparkSession
@@ -235,10 +293,20 @@ def spark_session(master: str | None) -> Any:
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.shuffle.partitions", "8")
-               .config("spark.driver.memory", "4g"))
+               .config("spark.driver.memory", "4g")
+               .config("spark.pyspark.python", sys.executable)  # workers: this Python
+               .config("spark.driver.extraJavaOptions",
+                       f"-Dlog4j2.configurationFile={_log_settings().as_uri()}"))
+    if scratch is not None:
+        builder = builder.config("spark.local.dir", str(scratch))
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _log_settings() -> Path:
+    """Spark's log settings as strategistatus ships them: errors only."""
+    return Path(__file__).with_name("log4j2.properties")
 
 
 def _java_home() -> bool:

@@ -1,6 +1,7 @@
-"""The report's charts: a trend chart per indicator (:mod:`.trend`) and a milestone timeline
-per goal with phases (:mod:`.timeline`), each one Vega-Lite spec rendered the same in every
-format.
+"""The report's charts: a trend chart per indicator (:mod:`.trend`), a milestone timeline
+per goal with phases (:mod:`.timeline`) and, in the national report, an indicator compared
+across regions and municipalities (:mod:`.comparison`), each one Vega-Lite spec rendered the
+same in every format.
 
 :func:`vega_lite` gives a chart's Vega-Lite v5 spec; that spec is rendered to SVG for HTML
 and PDF (:func:`render_svg`, inlined, text in DejaVu Sans) and to PNG for DOCX
@@ -22,6 +23,7 @@ from strategistatus import formatting
 from strategistatus.i18n import language
 
 from . import chart_style as style
+from .comparison import ComparisonChart, ComparisonRow, comparison_alt_text, comparison_spec
 from .timeline import Phase, TimelineChart, timeline_alt_text, timeline_rows, timeline_spec
 from .trend import (
     PLOT_HEIGHT,
@@ -37,6 +39,8 @@ from .trend import (
 __all__ = [
     "PLOT_HEIGHT",
     "PLOT_WIDTH",
+    "ComparisonChart",
+    "ComparisonRow",
     "Phase",
     "TargetLine",
     "TimelineChart",
@@ -50,7 +54,7 @@ __all__ = [
     "vega_lite",
 ]
 
-AnyChart = TrendChart | TimelineChart
+AnyChart = TrendChart | TimelineChart | ComparisonChart
 
 
 def _check(chart: AnyChart) -> None:
@@ -63,7 +67,12 @@ def vega_lite(chart: AnyChart) -> dict[str, Any]:
     gives the same spec."""
     _check(chart)
     with language(chart.lang):
-        body = timeline_spec(chart) if isinstance(chart, TimelineChart) else trend_spec(chart)
+        if isinstance(chart, TimelineChart):
+            body = timeline_spec(chart)
+        elif isinstance(chart, ComparisonChart):
+            body = comparison_spec(chart)
+        else:
+            body = trend_spec(chart)
     return {
         "$schema": style.SCHEMA,
         "description": chart_alt_text(chart),
@@ -77,11 +86,14 @@ def vega_lite(chart: AnyChart) -> dict[str, Any]:
 
 def chart_alt_text(chart: AnyChart) -> str:
     """The chart as a sentence: "Andel delte forløb: 2015/16 21,0 %, 2016/17 31,0 %; mål 40 %
-    i 2016"; a timeline lists its phases with their planned and done dates."""
+    i 2016"; a timeline lists its phases with their planned and done dates; a comparison
+    each region's figure with its municipalities' range, the country's, and the target."""
     _check(chart)
     with language(chart.lang):
         if isinstance(chart, TimelineChart):
             return timeline_alt_text(chart)
+        if isinstance(chart, ComparisonChart):
+            return comparison_alt_text(chart)
         return trend_alt_text(chart)
 
 

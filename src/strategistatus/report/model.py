@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from .charts import TimelineChart, TrendChart
+from .charts import ComparisonChart, TimelineChart, TrendChart
 
 Lang = Literal["da", "en"]
-Audience = Literal["committee", "public", "school"]
+Audience = Literal["committee", "public", "school", "national"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +31,11 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """A chart (a trend per period, or a milestone timeline) and the sentence that describes
-    it (alt text, Markdown)."""
+    """A chart (a trend per period, a milestone timeline, or in the national report an
+    indicator compared across regions and municipalities) and the sentence that describes it
+    (alt text, Markdown)."""
 
-    spec: TrendChart | TimelineChart
+    spec: TrendChart | TimelineChart | ComparisonChart
     alt: str
 
 

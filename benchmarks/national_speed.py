@@ -1,0 +1,209 @@
+"""The national figures at three sizes, against a hand-written DuckDB SQL script and plain
+pandas, and on Spark (issue 14).
+
+    python benchmarks/national_speed.py [--data DIR] [--at 2018-01-31] [--repeats 3]
+                                        [--no-spark] [--no-pandas] [--json]
+
+The workload (``national_common``): every indicator's figures its status is judged on, per
+municipality, at one date. Sizes: one municipality (Aalborg), a region (Region
+Hovedstaden, 29 municipalities) and the country (98), read from the national demo's exports
+(``--data``; written to ``benchmarks/_work/demo-national`` with ``demo --scale national``
+when not given). Each implementation runs in a fresh process per run, reading the same
+Parquet files; it reports the seconds of the computation (reading the files included,
+starting Python not) and the process' peak memory (RSS), and its rows, which must be the
+same as strategistatus' (checked and printed).
+
+| implementation | what |
+|---|---|
+| strategistatus | ``status --data``'s computation on DuckDB: the indicators' Ibis expressions |
+| hand SQL | ``national_sql.sql``: the same figures in one hand-written DuckDB SQL script |
+| pandas | ``national_pandas``: the same figures in plain pandas |
+| spark | strategistatus on Spark in local mode (``--engine spark``); its start-up apart |
+
+Targets: strategistatus / hand SQL at most 1,5; pandas / strategistatus at least 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SIZES = {"municipality": (851,), "region": "Region Hovedstaden", "country": None}
+IMPLEMENTATIONS = ("strategistatus", "hand_sql", "pandas", "spark")
+
+
+def child(impl: str, folders: list[Path], at: dt.date) -> dict[str, Any]:
+    """One run in this process: seconds, rows, a digest of the rows, peak RSS."""
+    sys.path.insert(0, str(HERE))
+    started = 0.0
+    startup = 0.0
+    if impl == "strategistatus":
+        from national_common import strategistatus_rows
+
+        started = time.perf_counter()
+        rows = strategistatus_rows(folders, at)
+    elif impl == "spark":
+        from national_common import strategistatus_rows
+
+        from strategistatus.national.sources import Country, find_exports
+
+        begin = time.perf_counter()
+        country = Country(find_exports(folders), "spark")
+        startup = time.perf_counter() - begin
+        started = time.perf_counter()
+        rows = strategistatus_rows(folders, at, country=country)
+        seconds = time.perf_counter() - started
+        jvm = _jvm_peak_mb(country)
+        country.close()
+        answer = _answer(rows, seconds, startup)
+        answer["jvm_mb"] = jvm
+        answer["peak_mb"] += jvm  # the driver's Python and its Java process
+        return answer
+    elif impl == "hand_sql":
+        from national_sql import rows as hand_rows
+
+        started = time.perf_counter()
+        rows = hand_rows(folders, at)
+    else:
+        from national_pandas import rows as pandas_rows
+
+        started = time.perf_counter()
+        rows = pandas_rows(folders, at)
+    return _answer(rows, time.perf_counter() - started, startup)
+
+
+def _answer(rows: set, seconds: float, startup: float) -> dict[str, Any]:
+    digest = hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()[:16]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MB (Linux: kB)
+    return {"seconds": seconds, "startup": startup, "rows": len(rows), "digest": digest,
+            "peak_mb": peak}
+
+
+def _jvm_peak_mb(country: Any) -> float:
+    """The peak memory (VmHWM) of Spark's Java process, where local mode does the work."""
+    proc = getattr(country._spark.sparkContext._gateway, "proc", None)
+    if proc is None:
+        return 0.0
+    for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def folders_of(data: Path, size: str) -> list[Path]:
+    which = SIZES[size]
+    out = []
+    for manifest in sorted(data.glob("*/manifest.json")):
+        m = json.loads(manifest.read_text(encoding="utf-8"))["municipality"]
+        if which is None or (isinstance(which, tuple) and m["code"] in which) or \
+                m["region"] == which:
+            out.append(manifest.parent)
+    return out
+
+
+def run(impl: str, folders: list[Path], at: dt.date) -> dict[str, Any]:
+    listing = HERE / "_work" / "national-folders.txt"
+    listing.parent.mkdir(parents=True, exist_ok=True)
+    listing.write_text("\n".join(str(f) for f in folders))
+    done = subprocess.run([sys.executable, __file__, "--child", impl, "--at", at.isoformat(),
+                           "--folders", str(listing)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{impl} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def rows_of_data(folders: list[Path]) -> int:
+    total = 0
+    for f in folders:
+        datasets = json.loads((f / "manifest.json").read_text())["datasets"]
+        total += sum(d["rows"] for d in datasets.values())
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--at", type=dt.date.fromisoformat, default=dt.date(2018, 1, 31))
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-spark", action="store_true")
+    parser.add_argument("--no-pandas", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--child", choices=IMPLEMENTATIONS)
+    parser.add_argument("--folders", type=Path)
+    args = parser.parse_args()
+    if args.child:
+        folders = [Path(x) for x in args.folders.read_text().splitlines()]
+        print(json.dumps(child(args.child, folders, args.at)))
+        return
+    data = args.data or _demo()
+    impls = [i for i in IMPLEMENTATIONS if not (i == "spark" and args.no_spark)
+             and not (i == "pandas" and args.no_pandas)]
+    figures: list[dict[str, Any]] = []
+    print(f"cores {os.cpu_count()}, load {os.getloadavg()[0]:.1f}, at {args.at}", flush=True)
+    for size in SIZES:
+        folders = folders_of(data, size)
+        input_rows = rows_of_data(folders)
+        for impl in impls:
+            repeats = args.repeats if impl in ("strategistatus", "hand_sql") else 1
+            runs = [run(impl, folders, args.at) for _ in range(repeats)]
+            best = {**runs[0], "seconds": statistics.median(r["seconds"] for r in runs),
+                    "peak_mb": max(r["peak_mb"] for r in runs)}
+            figures.append({"size": size, "municipalities": len(folders),
+                            "input_rows": input_rows, "implementation": impl, **best})
+            print(f"{size:<13} {len(folders):>3} mun. {input_rows:>11,} rows  {impl:<15} "
+                  f"{best['seconds']:8.2f} s  peak {best['peak_mb']:7.0f} MB  "
+                  f"{best['rows']:>6} figures  {best['digest']}"
+                  + (f"  (start-up {best['startup']:.1f} s)" if impl == "spark" else ""),
+                  flush=True)
+    _verdict(figures)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+
+
+def _verdict(figures: list[dict[str, Any]]) -> None:
+    print()
+    print("| size | municipalities | rows read | strategistatus | hand SQL | ratio (≤ 1,5) | "
+          "pandas | pandas / ours (≥ 10) | Spark | same figures |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for size in SIZES:
+        at = {f["implementation"]: f for f in figures if f["size"] == size}
+        ours = at["strategistatus"]
+        hand = at.get("hand_sql")
+        pandas = at.get("pandas")
+        spark = at.get("spark")
+        same = all(f["digest"] == ours["digest"] for f in at.values())
+        ratio = ours["seconds"] / hand["seconds"] if hand else None
+        speedup = pandas["seconds"] / ours["seconds"] if pandas else None
+        print(f"| {size} | {ours['municipalities']} | {ours['input_rows']:,} | "
+              f"{ours['seconds']:.2f} s, {ours['peak_mb']:.0f} MB | "
+              + (f"{hand['seconds']:.2f} s, {hand['peak_mb']:.0f} MB | {ratio:.2f} "
+                 f"{'met' if ratio <= 1.5 else 'NOT MET'} | " if hand and ratio else "- | - | ")
+              + (f"{pandas['seconds']:.1f} s, {pandas['peak_mb']:.0f} MB | {speedup:.1f} "
+                 f"{'met' if speedup >= 10 else 'NOT MET'} | " if pandas and speedup else "- | - | ")
+              + (f"{spark['seconds']:.1f} s (+{spark['startup']:.1f} s start), "
+                 f"{spark['peak_mb']:.0f} MB | " if spark else "- | ")
+              + ("yes" if same else "NO") + " |")
+
+
+def _demo() -> Path:
+    out = HERE / "_work" / "demo-national"
+    if not (out / "national-demo.txt").exists():
+        exe = Path(sys.executable).parent / "strategistatus"
+        subprocess.run([str(exe), "demo", "--scale", "national", "--out", str(out)], check=True,
+                       capture_output=True)
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Spark leaves nothing of the rows it read behind (issue 14): its shuffle and cache files
+hold pseudonymised persons, so they are written to the national reader's own folder and
+deleted when it closes, not left in the system's temporary folder until Python ends."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+from pathlib import Path
+
+from conftest import run_import
+from engines import settings
+from strategistatus.national.export import export_parquet
+from strategistatus.national.figures import evaluate_country
+from strategistatus.national.sources import Country, find_exports
+from strategistatus.status.dates import data_date
+from strategistatus.strategy import load_strategy
+from strategistatus.workspace import init_workspace
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+sys.path.insert(0, str(EXAMPLES))
+from make_examples import IMPORTS  # noqa: E402
+
+
+def test_spark_leaves_no_rows_behind(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws", settings=settings("duckdb"))  # about Spark: one pass
+    for dataset, name in IMPORTS:
+        run_import(ws, dataset, EXAMPLES / "data" / name)
+    with ws.open_store(read_only=True) as store:
+        export_parquet(store, tmp_path / "ud", code=851, secret=ws.secret(),
+                       data_until=data_date(store))
+    before = set(Path(tempfile.gettempdir()).glob("blockmgr-*"))
+    c = Country(find_exports([tmp_path / "ud"]), "spark")
+    scratch = c._scratch
+    try:
+        areas = evaluate_country(c, load_strategy(ws.strategy_path), dt.date(2018, 1, 31))
+        assert any(i.numerator for a in areas for g in a.goals for i in g.indicators)
+        assert any(scratch.rglob("*")), "Spark wrote nothing to its own folder"
+    finally:
+        c.close()
+    assert not scratch.exists()
+    assert set(Path(tempfile.gettempdir()).glob("blockmgr-*")) <= before
