@@ -159,9 +159,10 @@ def records(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
     if (kind is not None and only is None and d.settled and not ended and len(periods) == 1
             and batches.in_step()):  # the first period, running: asked as every date's is
         return _running(ask, periods[0])
-    known = first_day(ctx, d)  # the history is kept from the first day of data on
-    history = (_history(ask) if kind is not None and only is None and ended
-               and known is not None and known <= ctx.at else None)
+    history = None
+    if kind is not None and only is None and ended and _keeping(ctx):
+        known = first_day(ctx, d)  # the history is kept from the first day of data on
+        history = _history(ask) if known is not None and known <= ctx.at else None
     if history is None or ended[-1].end > history[0]:
         return ask.run(only, dates_of(ctx, d, indicator, kind, only, periods))
     labels = {p.label for p in ended}
@@ -169,6 +170,12 @@ def records(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],
     for p in periods[len(ended):]:
         answer += _running(ask, p)
     return answer
+
+
+def _keeping(ctx: Context) -> bool:
+    """Whether histories are kept for this reader (``_history``): a command keeps none, and
+    need not ask the first day of data they start from."""
+    return batches.in_step() and batches.kept(ctx.tables) is not None
 
 
 def _history(ask: Asking) -> tuple[dt.date, Records] | None:

@@ -20,6 +20,7 @@ instead of being kept.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -51,7 +52,6 @@ class _Kept:
     names: tuple[str, ...]  # the parameters in the SQL's order ($d0, $d1, ...)
     tables: tuple[tuple[str, Any], ...]  # (name, schema) of every table it reads
     expr: ibis.Table  # the query as built: the answer's types
-    lateral: str  # the SQL asked for many dates at once (``prepared.lateral``)
 
 
 _kept: OrderedDict[tuple, _Kept] = OrderedDict()
@@ -88,7 +88,7 @@ def run(key: tuple, owner: object, table: Callable[[str], ibis.Table], build: Bu
                             "as parameters")
     tables = tuple(sorted({(t.name, t.schema) for t in expr.op().find(ops.DatabaseTable)},
                           key=lambda t: t[0]))
-    made = _Kept(owner, sql, tuple(used), tables, expr, prepared.lateral(sql, len(used)))
+    made = _Kept(owner, sql, tuple(used), tables, expr)
     with _guard:
         _kept[key] = made
         stats["built"] += 1
@@ -102,10 +102,17 @@ def _many(backend: Any, kept: _Kept, values: Sequence[tuple[Any, ...]]) -> list[
     params: dict[str, Any] = {"ss_n": list(range(len(values)))}
     for i in range(len(kept.names)):
         params[f"ss_p{i}"] = [v[i] for v in values]
-    table = prepared.arrow(backend, kept.lateral, params)
+    table = prepared.arrow(backend, _lateral(kept.sql, len(kept.names)), params)
     numbers, answers = table.column("ss_n"), table.drop_columns(["ss_n"])
     return [prepared.typed(answers.filter(pc.equal(numbers, n)), kept.expr)
             for n in range(len(values))]
+
+
+@functools.lru_cache(maxsize=KEPT)
+def _lateral(sql: str, count: int) -> str:
+    """The SQL asked for many dates at once (``prepared.lateral``), made when first asked
+    so: a command asks one date and never needs it."""
+    return prepared.lateral(sql, count)
 
 
 def _same_tables(kept: _Kept, table: Callable[[str], ibis.Table]) -> bool:

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
+
 from strategistatus.indicators import Context, Result, default_period
 from strategistatus.indicators.answers import records
 from strategistatus.indicators.base import REGISTRY, Definition
@@ -168,33 +170,51 @@ def _summed(answer: list[dict[str, Any]], periods: list[Period], by_period: bool
 
 
 def first_days(country: Country, ctx: Context, d: Definition) -> dict[int, dt.date | None]:
-    """Each municipality's first day of data for the indicator (``Definition.first_date``),
-    in one query grouped by municipality; the measurement date when it has none to ask."""
+    """Each municipality's first day of data for the indicator (``Definition.first_date``);
+    the measurement date when it has none to ask. Asked the first time for every indicator
+    at once (``_first_days``) and kept: the exports do not change while they are read."""
     codes = [e.code for e in country.exports]
     if d.first_date is None:
         return dict.fromkeys(codes, ctx.at)
-    kept = country.first_days.get(d.id)
-    if kept is None:
-        kept = country.first_days[d.id] = _first_days(country, ctx, d, codes)
-    return kept
+    if d.id not in country.first_days:
+        asked = [x for x in REGISTRY.values()
+                 if x.first_date is not None and x.id not in country.first_days]
+        country.first_days.update(_first_days(country, ctx, asked, codes))
+    return country.first_days[d.id]
 
 
-def _first_days(country: Country, ctx: Context, d: Definition, codes: list[int]
-                ) -> dict[int, dt.date | None]:
-    assert d.first_date is not None
-    read: list[str] = []
+def _first_days(country: Country, ctx: Context, asked: list[Definition], codes: list[int]
+                ) -> dict[str, dict[int, dt.date | None]]:
+    """The first days of ``asked`` grouped by municipality: one query that reads each
+    table once, whatever number of indicators start from it (an expression two indicators
+    share is asked once)."""
+    per_table: dict[str, dict[Any, list[str]]] = defaultdict(dict)
+    for d in asked:
+        assert d.first_date is not None
+        read: list[str] = []
 
-    def table(name: str) -> Any:
-        read.append(name)
-        return country.table(name)
+        def table(name: str, read: list[str] = read) -> Any:
+            read.append(name)
+            return country.table(name)
 
-    expr = d.first_date(Context(table, ctx.at))
-    if len(set(read)) != 1:
-        raise RuntimeError(f"{d.id}: a first day must be read from one table, not {read}")
-    t = country.table(read[0])
-    rows = t.group_by("municipality").aggregate(first=expr).to_pyarrow().to_pylist()
-    found = {int(r["municipality"]): _day(r["first"]) for r in rows}
-    return {code: found.get(code) for code in codes}
+        expr = d.first_date(Context(table, ctx.at)).cast("date")
+        if len(set(read)) != 1:
+            raise RuntimeError(f"{d.id}: a first day must be read from one table, not {read}")
+        same = next((e for e in per_table[read[0]] if e.equals(expr)), expr)
+        per_table[read[0]].setdefault(same, []).append(d.id)
+    parts = []
+    for name, exprs in per_table.items():
+        t = country.table(name)
+        firsts = t.group_by("municipality").aggregate(
+            **{f"f{i}": e for i, e in enumerate(exprs)})
+        for i, ids in enumerate(exprs.values()):
+            parts += [firsts.select("municipality", first=firsts[f"f{i}"],
+                                    indicator=ibis.literal(x)) for x in ids]
+    rows = ibis.union(*parts).to_pyarrow().to_pylist() if parts else []
+    found: dict[str, dict[int, dt.date | None]] = {d.id: dict.fromkeys(codes) for d in asked}
+    for r in rows:
+        found[r["indicator"]][int(r["municipality"])] = _day(r["first"])
+    return found
 
 
 def _day(value: Any) -> dt.date | None:

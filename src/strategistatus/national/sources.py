@@ -177,6 +177,7 @@ class Country:
         """Each indicator's first day of data per municipality (``figures.first_days``):
         the exports do not change while they are read."""
         self._spark: Any = None
+        self._file_table: ibis.Table | None = None
         if engine == "duckdb":
             self.con = ibis.duckdb.connect()
         else:
@@ -200,19 +201,22 @@ class Country:
             rows = self.con.read_parquet(list(files), filename=True)
             if name in COLUMNS:
                 rows = rows.select(*COLUMNS[name], "filename")
-            codes = self.con.create_table(
-                f"ss_files_{name}", ibis.memtable({"filename": list(files),
-                                                   "municipality": list(files.values())}),
+            t = _national(rows.join(self._files(), "filename").drop("filename"))
+            # a view of its own: every indicator's query reads one table, not the steps
+            # that make it (its SQL is shorter, and compiled faster)
+            return self.con.create_view(f"ss_{name}", t, overwrite=True)
+        return self._spark_table(name, files)
+
+    def _files(self) -> ibis.Table:
+        """Every export file of every dataset: its municipality and school id prefix."""
+        if self._file_table is None:
+            files = {str(e.file(name).resolve()): e.code for e in self.exports for name in TABLES}
+            self._file_table = self.con.create_table(
+                "ss_files", ibis.memtable({
+                    "filename": list(files), "municipality": list(files.values()),
+                    "prefix": [national_school(code, None) for code in files.values()]}),
                 temp=True, overwrite=True)
-            t = rows.join(codes, "filename").drop("filename")
-        else:
-            t = self._spark_table(name, files)
-        if "school_id" in t.columns:
-            t = t.mutate(school_id=t.municipality.cast("string").lpad(4, "0") + "/"
-                         + t.school_id.fill_null(""))
-        if self.engine == "duckdb":  # read once into the engine's memory: every indicator reads it again
-            t = self.con.create_table(f"ss_{name}", t, temp=True, overwrite=True)
-        return t
+        return self._file_table
 
     def _spark_table(self, name: str, files: dict[str, int]) -> ibis.Table:
         """The files as one Spark view with each row's municipality: Spark names a row's
@@ -228,10 +232,16 @@ class Country:
             if path not in files:
                 raise SourceError(f"Spark read a file that is no export's: {uri}")
             uris[_uri_path(uri)] = files[path]
-        codes = self._spark.createDataFrame(list(uris.items()), "file_path string, municipality int")
+        codes = self._spark.createDataFrame(
+            [(uri, code, national_school(code, None)) for uri, code in uris.items()],
+            "file_path string, municipality int, prefix string")
         frame = frame.select(*COLUMNS.get(name, frame.columns), F.regexp_replace(F.col("_metadata.file_path"), "^file:/+", "/")
                              .alias("file_path"))
         frame = frame.join(F.broadcast(codes), "file_path").drop("file_path")
+        if "school_id" in frame.columns:  # as _national
+            frame = frame.withColumn("school_id", F.concat(F.col("prefix"),
+                                                          F.coalesce(F.col("school_id"), F.lit(""))))
+        frame = frame.drop("prefix")
         view = f"ss_{name}"
         frame.cache().createOrReplaceTempView(view)  # read once: every indicator reads it again
         return self.con.table(view)
@@ -256,6 +266,14 @@ class Country:
             shutil.rmtree(self._scratch, ignore_errors=True)
         elif self.engine == "duckdb":
             self.con.disconnect()
+
+
+def _national(t: ibis.Table) -> ibis.Table:
+    """The rows with their school ids made national (``national_school``) from the file's
+    prefix (``0851/``): one concatenation a row."""
+    if "school_id" in t.columns:
+        t = t.mutate(school_id=t.prefix + t.school_id.fill_null(""))
+    return t.drop("prefix")
 
 
 def _no_spark_running() -> bool:
