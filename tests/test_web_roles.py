@@ -47,12 +47,15 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/schools/{school_id}"): STAFF,
     ("GET", "/sign-in"): EVERYONE,
     ("POST", "/sign-in"): NOBODY,  # without the form's own token
+    ("GET", "/sign-in/oidc"): NOBODY,  # no OpenID Connect provider is set here
+    ("GET", "/sign-in/oidc/callback"): NOBODY,  # nor a sign-in started
     ("GET", "/imports"): STAFF,
     ("POST", "/imports"): STAFF,
     ("POST", "/imports/{upload_id}/confirm"): NOBODY,
     ("POST", "/imports/{upload_id}/cancel"): NOBODY,
     ("GET", "/narratives"): STAFF,
     ("POST", "/narratives"): STAFF,
+    ("GET", "/reminders"): STAFF,
     ("GET", "/reports"): STAFF,
     ("POST", "/reports"): STAFF,
     ("GET", "/reports/files/{name}"): NOBODY,

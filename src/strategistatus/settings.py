@@ -41,6 +41,50 @@ class Settings(BaseModel):
     retention_school_years: int = Field(default=5, ge=1, description="purge keeps person-level "
                                         "rows of this many school years (the current one "
                                         "included)")
+    # sign-in with the municipality's OpenID Connect provider (web/oidc.py, docs/web.md)
+    oidc_issuer: str = Field(default="", description="the OpenID Connect provider's issuer, "
+                             "e.g. https://login.microsoftonline.com/<tenant>/v2.0; empty: "
+                             "local accounts only")
+    oidc_client_id: str = Field(default="", description="the app's client id at the provider")
+    oidc_client_secret_file: str = Field(default="", description="file holding the client "
+                                         "secret (relative to the workspace); empty: the "
+                                         "environment variable oidc_client_secret_env")
+    oidc_client_secret_env: str = Field(default="STRATEGISTATUS_OIDC_SECRET",
+                                        description="environment variable holding the client "
+                                        "secret (never the secret itself in this file)")
+    oidc_redirect_uri: str = Field(default="", description="the callback registered at the "
+                                   "provider; empty: this site's address + "
+                                   "/sign-in/oidc/callback")
+    oidc_scope: str = Field(default="openid profile", description="the scopes asked for")
+    oidc_name_claim: str = Field(default="preferred_username",
+                                 description="the claim that is the user's name here")
+    oidc_role_claim: str = Field(default="groups", description="the claim listing the "
+                                 "user's groups (or app roles: roles)")
+    oidc_admin_groups: list[str] = Field(default_factory=list,
+                                         description="groups that make an admin")
+    oidc_central_groups: list[str] = Field(default_factory=list,
+                                           description="groups that make a central user")
+    oidc_leader_groups: list[str] = Field(default_factory=list, description="groups that "
+                                          "make a school leader (of the school claim's school)")
+    oidc_school_claim: str = Field(default="school", description="the claim holding a "
+                                   "leader's school id")
+    smtp_host: str = Field(default="", description="the mail server 'strategistatus remind' "
+                           "sends through; empty: reminders are not sent")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="the mail server's port")
+    smtp_security: str = Field(default="starttls", pattern="^(none|starttls|ssl)$",
+                               description="none, starttls or ssl (implicit TLS, port 465)")
+    smtp_user: str = Field(default="", description="user name at the mail server; empty: "
+                           "no sign-in")
+    smtp_password_file: str = Field(default="", description="file holding the mail "
+                                    "server's password (never the password itself)")
+    smtp_password_env: str = Field(default="STRATEGISTATUS_SMTP_PASSWORD", description="the "
+                                   "environment variable holding it, when no file is given")
+    mail_from: str = Field(default="", description="the reminders' sender address")
+    public_url: str = Field(default="", description="the dashboard's address, for links in "
+                            "reminders, e.g. https://strategistatus.example.dk")
+    reminder_central: list[str] = Field(default_factory=list, description="central staff's "
+                                        "e-mail addresses: told of datasets older than "
+                                        "their cadence")
 
     def to_toml(self) -> str:
         lines = ["# strategistatus workspace settings", ""]

@@ -20,6 +20,7 @@ from . import (
     init_cmd,
     override_cmd,
     purge_cmd,
+    remind_cmd,
     report_cmd,
     schools_cmd,
     serve_cmd,
@@ -79,6 +80,7 @@ audit_cmd.register(app)
 purge_cmd.register(app)
 backup_cmd.register(app)
 export_cmd.register(app)
+remind_cmd.register(app)
 
 
 def main() -> None:

@@ -29,6 +29,9 @@ from strategistatus.errors import InputError
 from .names import display_name, name_key, name_problem, skeleton
 
 ROLES = ("admin", "central", "leader")
+EXTERNAL = "oidc$"
+"""What the password hash of a user from the OpenID Connect provider starts with: no
+password matches it (it is not an argon2 hash); the rest identifies the provider's user."""
 # what goal 7 reads of the accounts, shown to each database connection under these names
 # (``for_indicators``; registered Arrow tables, not stored in the database)
 INDICATOR_VIEWS = ("users", "audit_log")
@@ -53,6 +56,19 @@ def _one(cur: Any) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def _role_school(role: str, school_id: str | None) -> str | None:
+    """The school a user of ``role`` has (stripped; a leader's only); InputError otherwise."""
+    if role not in ROLES:
+        raise InputError(f"the role must be one of {', '.join(ROLES)}, not {role!r}")
+    school_id = school_id.strip() if school_id and school_id.strip() else None
+    if role == "leader" and school_id is None:
+        raise InputError("a leader belongs to a school: give the school's id")
+    if role != "leader" and school_id is not None:
+        raise InputError(f"only a leader belongs to a school; a {role} sees every school "
+                         "(leave the school out)")
+    return school_id
+
+
 class AccountRecords:
     """Users, sessions, failed sign-ins and the audit log, in the accounts file (the
     embedded engine) or the database (PostgreSQL): ``con`` runs one statement with ``?``
@@ -72,15 +88,8 @@ class AccountRecords:
         if problem:
             raise InputError(problem)
         name = display_name(name)
-        if role not in ROLES:
-            raise InputError(f"the role must be one of {', '.join(ROLES)}, not {role!r}")
-        school_id = school_id.strip() if school_id and school_id.strip() else None
-        if role == "leader" and school_id is None:
-            raise InputError("a leader belongs to a school: give the school's id")
-        if role != "leader" and school_id is not None:
-            raise InputError(f"only a leader belongs to a school; a {role} sees every school "
-                             "(leave the school out)")
-        if not password_hash.startswith("$argon2"):
+        school_id = _role_school(role, school_id)
+        if not password_hash.startswith(("$argon2", EXTERNAL)):
             raise InputError("the password must be stored as an argon2 hash")
         key, looks = name_key(name), skeleton(name)
         for other in self._names():
@@ -99,6 +108,19 @@ class AccountRecords:
             raise InputError(f"there is already a user called {name!r}") from None
         assert row is not None
         return int(row[0])
+
+    def external_user(self, marker: str) -> dict[str, Any] | None:
+        """The provider's user whose password hash is ``marker`` (``EXTERNAL`` ...); None if
+        none."""
+        if not marker.startswith(EXTERNAL):
+            raise ValueError("not an external user's marker")
+        return _one(self.con.execute("SELECT * FROM users WHERE password_hash = ?", [marker]))
+
+    def set_role(self, user_id: int, role: str, school_id: str | None) -> None:
+        """Give a user another role (and school: a leader's, else none)."""
+        school_id = _role_school(role, school_id)
+        self.con.execute("UPDATE users SET role = ?, school_id = ? WHERE user_id = ?",
+                         [role, school_id, int(user_id)])
 
     def _names(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT name FROM users").fetchall()]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
-from pydantic import Field, WithJsonSchema
+from pydantic import Field, WithJsonSchema, field_validator
 
 from .base import IsoDate, StrategyModel, Text
 from .indicator import Indicator
@@ -17,6 +18,17 @@ class Period(StrategyModel):
     start: IsoDate = Field(description="First day, YYYY-MM-DD")
     end: IsoDate = Field(description="Last day, YYYY-MM-DD")
 
+
+class Round(StrategyModel):
+    """A reporting round (afrapportering) and the day its status texts are due."""
+
+    name: str = Field(min_length=1, max_length=100,
+                      description='The round\'s name, e.g. "Status 2018", as on the status-text page')
+    due: IsoDate = Field(description="The day the goal owners' status texts are due, YYYY-MM-DD")
+
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+Cadence = Literal["day", "week", "month", "quarter", "year"]
 
 _GOAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 GoalId = Annotated[
@@ -40,6 +52,11 @@ class Goal(StrategyModel):
     owner: str | None = Field(
         default=None,
         description="Responsible role or unit (målejer), e.g. Pædagogisk it; never a CPR number",
+    )
+    owner_email: str | None = Field(
+        default=None, pattern=EMAIL,
+        description="Where 'strategistatus remind' writes to the goal's owner: a shared "
+        "mailbox of the role or unit, e.g. malejer@example.dk",
     )
     indicators: list[Indicator] = Field(
         default_factory=list, description="The indicators measuring the goal; at least one"
@@ -71,6 +88,41 @@ class Strategy(StrategyModel):
     adopted: IsoDate | None = Field(default=None, description="Date adopted (vedtaget)")
     period: Period = Field(description="The period the strategy runs")
     goals: list[Goal] = Field(min_length=1, description="The goals, in the document's order")
+    rounds: list[Round] = Field(
+        default_factory=list,
+        description="The reporting rounds with due dates; the coming round is the first "
+        "whose due date is today or later",
+    )
+    freshness: dict[str, Cadence] = Field(
+        default_factory=dict,
+        description="How often each dataset must be imported (day, week, month, quarter, "
+        "year), e.g. pupils: month; 'strategistatus remind' tells central staff of older ones",
+    )
+
+    @field_validator("rounds")
+    @classmethod
+    def _rounds_unique(cls, rounds: list[Round]) -> list[Round]:
+        names = [r.name for r in rounds]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"round names must be unique: {', '.join(twice)} is given twice")
+        return rounds
+
+    @field_validator("freshness")
+    @classmethod
+    def _known_datasets(cls, freshness: dict[str, str]) -> dict[str, str]:
+        from strategistatus.sources.registry import DATASETS
+
+        unknown = sorted(set(freshness) - set(DATASETS))
+        if unknown:
+            raise ValueError(f"unknown dataset {', '.join(unknown)}; the datasets are "
+                             f"{', '.join(DATASETS)}")
+        return freshness
+
+    def coming_round(self, today: date) -> Round | None:
+        """The first round whose due date is ``today`` or later; None when there is none."""
+        coming = [r for r in self.rounds if r.due >= today]
+        return min(coming, key=lambda r: r.due) if coming else None
 
     def goal(self, goal_id: str) -> Goal:
         """The goal with id ``goal_id``; KeyError when there is none."""

@@ -139,6 +139,18 @@ class SessionService:
         self.accounts.audit(now, who, "sign_in", who, school, f"from {ip}")
         return token, csrf
 
+    def start_session(self, user: dict[str, Any], ip: str, now: dt.datetime, how: str
+                      ) -> tuple[str, str]:
+        """(session token, CSRF token) for ``user``, already signed in another way
+        (``how``, e.g. the OpenID Connect provider: ``web/oidc_users.py``); audited."""
+        now = naive(now)
+        self.accounts.record_sign_in(user["user_id"], now)
+        token, csrf = new_token(), new_token()
+        self.accounts.create_session(user["user_id"], token_hash(token), csrf, now)
+        self.accounts.audit(now, user["name"], "sign_in", user["name"], user["school_id"],
+                            f"from {(ip or 'unknown')[:100]} via {how}")
+        return token, csrf
+
     def current(self, token: str | None, now: dt.datetime) -> dict[str, Any] | None:
         """The session of ``token`` with its user, kept alive; None when there is none,
         it has timed out (then it is deleted) or the account is disabled."""

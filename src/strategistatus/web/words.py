@@ -33,7 +33,7 @@ WORDS: dict[str, dict[str, str]] = {
         "file_hint": "CSV-fil fra Excel (semikolon) eller en Excel-projektmappe (XLSX).",
         "over_alert": "Forbruget er over budgettet på: {accounts}.",
         "overview": "Overblik", "my_school": "Min skole", "imports": "Import",
-        "narratives": "Statustekster", "reports": "Rapporter", "users": "Brugere",
+        "narratives": "Statustekster", "reminders": "Påmindelser", "reports": "Rapporter", "users": "Brugere",
         "sign_out": "Log ud", "sign_in": "Log ind", "switch": "English", "switch_lang": "en",
         "heading": "Status for målene i It- og digitaliseringsstrategien",
         "as_of": "Opgjort pr. {date}", "at_label": "Opgørelsesdato", "show": "Vis",
@@ -99,6 +99,8 @@ WORDS: dict[str, dict[str, str]] = {
         "e_other": "Noget gik galt. Prøv igen om lidt; sker det igen, så kontakt en "
                    "administrator.",
         "sign_in_first": "Log ind for at se siden.",
+        "sign_in_oidc": "Log ind med kommunens konto",
+        "sign_in_oidc_heading": "Medarbejder i kommunen?",
         # the users page (/users)
         "u_heading": "Brugere",
         "u_intro": "Alle konti, der kan logge ind på strategistatus. En deaktiveret bruger kan "
@@ -133,7 +135,7 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "app": "Strategistatus", "skip": "Skip to content", "menu": "Main menu",
         "overview": "Overview", "my_school": "My school", "imports": "Imports",
-        "narratives": "Status texts", "reports": "Reports", "users": "Users",
+        "narratives": "Status texts", "reminders": "Reminders", "reports": "Reports", "users": "Users",
         "description": "Status of {town} Municipality's IT and digitalisation strategy for schools",
         "tagline": "{town} Municipality · The IT and digitalisation strategy for schools",
         "footer": "{town} Municipality, School Department", "api_link": "API (OpenAPI)",
@@ -224,6 +226,8 @@ WORDS: dict[str, dict[str, str]] = {
         "e_other": "Something went wrong. Try again in a while; if it happens again, contact "
                    "an administrator.",
         "sign_in_first": "Sign in to see the page.",
+        "sign_in_oidc": "Sign in with the municipality's account",
+        "sign_in_oidc_heading": "Staff of the municipality?",
         # the users page (/users)
         "u_heading": "Users",
         "u_intro": "Every account that can sign in to strategistatus. A disabled user cannot "

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from strategistatus.web import models as m
 from strategistatus.web.deps import SESSION_COOKIE, Caller, SignedIn, State, Templates, form_csrf
 from strategistatus.web.inputs import Text
+from strategistatus.web.oidc import configured
 from strategistatus.web.principal import PUBLIC
 
 PRESESSION_COOKIE = "strategistatus_form"
@@ -97,12 +98,15 @@ def back_to(path: str) -> str:
 
 
 @router.get("/sign-in", response_class=HTMLResponse, include_in_schema=False)
-def sign_in_form(request: Request, templates: Templates, error: str | None = None,
+def sign_in_form(request: Request, templates: Templates, state: State,
+                 error: str | None = None,
                  next: str = "/") -> HTMLResponse:  # noqa: A002 - the usual name
     token = secrets.token_urlsafe(24)
     back = back_to(next)
+    oidc = ("/sign-in/oidc" + (f"?{urlencode({'next': back})}" if back != "/" else "")
+            if configured(state.ws.settings) else None)  # the municipality's provider
     response = templates.TemplateResponse(request, "sign_in.html", {
-        "page": {"error": error, "form_token": token, "next": back,
+        "page": {"error": error, "form_token": token, "next": back, "oidc": oidc,
                  "asked": back != "/" and not error}, "who": PUBLIC})
     response.set_cookie(PRESESSION_COOKIE, token, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https")
