@@ -19,26 +19,6 @@ router = APIRouter(tags=["reminders"])
 SHOWN = 200
 """At most this many reminders sent are listed, newest first."""
 
-WORDS = {
-    "da": {"title": "Påmindelser",
-           "intro": "Kommandoen strategistatus remind sender påmindelser til målejerne om "
-                    "manglende statustekster og til de centrale medarbejdere om datasæt, der "
-                    "skal importeres. Hver påmindelse sendes kun én gang.",
-           "planned": "Sendes ved næste kørsel", "none_planned": "Der er intet at sende nu.",
-           "sent": "Sendt", "none_sent": "Der er ikke sendt påmindelser endnu.",
-           "to": "Til", "subject": "Emne", "about": "Om", "time": "Tidspunkt", "by": "Sendt af",
-           "round": "Næste afrapportering: {round}, frist {due}.",
-           "no_round": "Strategifilen nævner ingen kommende afrapportering."},
-    "en": {"title": "Reminders",
-           "intro": "The command strategistatus remind e-mails goal owners about missing "
-                    "status texts and central staff about datasets due for import. Each "
-                    "reminder is sent once.",
-           "planned": "Sent on the next run", "none_planned": "There is nothing to send now.",
-           "sent": "Sent", "none_sent": "No reminders have been sent yet.",
-           "to": "To", "subject": "Subject", "about": "About", "time": "Time", "by": "Sent by",
-           "round": "Next reporting round: {round}, due {due}.",
-           "no_round": "The strategy file names no coming reporting round."},
-}
 
 
 def reminders_ctx(state: AppState, lang: str) -> dict[str, Any]:
@@ -58,4 +38,4 @@ def reminders_page(request: Request, who: StaffReading, state: State, templates:
     with state.pinned():
         ctx = reminders_ctx(state, lang)
     return templates.TemplateResponse(request, "reminders.html",
-                                      {"page": ctx, "who": who, "rt": WORDS[lang]})
+                                      {"page": ctx, "who": who})
