@@ -21,11 +21,10 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     expect,
-    sync_playwright,
 )
 
 from browser import a11y
-from browser.live import serve
+from browser.live import chromium, serve
 from conftest import run_import, write
 from engines import suite_settings
 from strategistatus.web.app import create_app
@@ -33,9 +32,6 @@ from strategistatus.web.security import hash_password
 from strategistatus.workspace import init_workspace
 from test_web import FINANCES, NOW, PASSWORD, PUPILS, RESULTS, SCHOOLS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 SHOTS = Path(__file__).parent / "artifacts" / "screenshots"
 USERS = (("anna", "admin", None), ("carl", "central", None), ("lea", "leader", "280001"),
          ("leo", "leader", "280002"))
@@ -61,10 +57,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 class Watched:

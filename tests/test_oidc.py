@@ -19,10 +19,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from browser import a11y
-from browser.live import serve
+from browser.live import chromium, serve
 from conftest import run_import, write
 from engines import suite_settings
 from oidc_server import OidcProvider
@@ -30,7 +30,6 @@ from strategistatus.web.app import create_app
 from strategistatus.web.oidc import OidcClient, OidcError, PendingSignIns
 from strategistatus.web.security import hash_password
 from strategistatus.workspace import Workspace, init_workspace
-from test_browser import CHROMIUM, CHROMIUM_ARGS
 from test_web import FINANCES, NOW, PASSWORD, PUPILS, RESULTS, SCHOOLS
 
 CLIENT_ID = "strategistatus-test"
@@ -80,10 +79,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

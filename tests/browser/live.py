@@ -43,3 +43,21 @@ def serve(app: Any, *, timeout: float = 15.0) -> Iterator[str]:
         if thread.is_alive():  # pragma: no cover - a hung request; do not hang the test run
             server.force_exit = True
             thread.join(timeout)
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser download is not used
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, closed after."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
