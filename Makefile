@@ -28,8 +28,9 @@ system-packages:
 
 ## test: the system packages, lint (ruff, mypy) and the whole test suite on each engine:
 ## DuckDB, then PostgreSQL (every test whose workspace follows the suite's engine), each
-## spread over the machine's cores (pytest-xdist; a test file stays on one worker)
-PYTEST_PARALLEL ?= -n logical --dist loadfile --durations=15
+## spread over the machine's cores (pytest-xdist; a test file stays on one worker; the
+## longest files first, as tests/conftest.py orders them, not xdist's largest-count first)
+PYTEST_PARALLEL ?= -n logical --dist loadfile --no-loadscope-reorder --durations=15
 test: install system-packages lint
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 	STRATEGISTATUS_TEST_ENGINE=postgres $(BIN)/python -m pytest $(PYTEST_PARALLEL)

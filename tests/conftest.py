@@ -8,17 +8,17 @@ import hashlib
 import hmac
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 import pg_server as pg_server_module
-from engines import ENGINES, SUITE_ENGINE, settings
+from engines import ENGINES, SUITE_ENGINE, copy_workspace, settings
 from leakscan import Findings, LogScan, Recorder, scan_postgres, scan_temp, scan_tree
 from pg_server import pg_server, pg_url  # noqa: F401 - fixtures for every test module
 from strategistatus.importer import ImportReport, import_files
-from strategistatus.workspace import Workspace, init_workspace
+from strategistatus.workspace import Workspace, find_workspace, init_workspace
 
 DATA = Path(__file__).parent / "data"
 NOW = dt.datetime(2018, 1, 31, 12, 0)
@@ -37,6 +37,26 @@ def ws(tmp_path: Path, request: pytest.FixtureRequest) -> Workspace:
 def engine(request: pytest.FixtureRequest) -> str:
     """Each engine in turn (``engines``): a test asking for it runs on both."""
     return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path, str], Workspace]:
+    """``demo_copy(folder, engine)``: the demo municipality (seed 2018) as a workspace of its
+    own at ``folder`` on ``engine``. It is built once per test worker and engine
+    (``create_demo``: writing and importing its exports takes 15-30 s) and copied for each
+    module that asks (``engines.copy_workspace``, its PostgreSQL database too), never
+    changed itself. ``test_demo`` builds it afresh: the building is its subject."""
+    from strategistatus.demo import create_demo
+
+    built: dict[str, Path] = {}
+
+    def demo(folder: Path, engine: str) -> Workspace:
+        if engine not in built:
+            root = tmp_path_factory.mktemp(f"demo-{engine}") / "ws"
+            built[engine] = create_demo(root, settings=settings(engine)).root
+        return find_workspace(copy_workspace(built[engine], folder))
+
+    return demo
 
 
 def write(path: Path, text: str, encoding: str = "utf-8-sig") -> Path:
@@ -102,8 +122,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     fixture (also through another fixture) and those of modules making workspaces with
     ``engines.suite_settings``. Deselected, as they ran in full in the DuckDB pass: tests
     about the DuckDB file (``embedded``), tests that run on both engines anyway (the
-    ``engine`` fixture), and tests without a database of the suite's engine."""
+    ``engine`` fixture), tests without a database of the suite's engine, and the files whose
+    subject does not depend on the engine (``ENGINE_FREE``)."""
     _unique_node_ids(items)
+    _heavy_first(items)
     if SUITE_ENGINE != "postgres" or config.getoption("keyword") or config.getoption("markexpr"):
         return
     keep, drop = [], []
@@ -112,11 +134,44 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         follows = "ws" in getattr(item, "fixturenames", ()) or any(
             hasattr(module, name) for name in ("suite_settings", "SUITE_ENGINE"))
         both = "engine" in getattr(item, "fixturenames", ())
-        (keep if follows and not both and not item.get_closest_marker("embedded")
+        once = Path(str(item.fspath)).stem in ENGINE_FREE
+        (keep if follows and not both and not once and not item.get_closest_marker("embedded")
          else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+ENGINE_FREE = frozenset({
+    "test_page_errors", "test_web_pages", "test_browser", "test_api_schema", "test_web_models",
+    "test_web_limits", "test_proxy_and_throttle", "test_report", "test_report_rendered",
+    "test_corpus", "test_csv_shapes", "test_damaged_files", "test_typed_dates",
+    "test_cli_dates", "test_user_names"})
+"""Test files the PostgreSQL pass leaves out though they use a workspace: their subject is
+the same code on either engine (the readers of files, the words and look of pages and
+errors, the API's schema and models, request limits, the sign-in throttle, typed dates, the
+report's formats), and the store's side of it is tested on PostgreSQL elsewhere (imports
+all or nothing, figures on every surface, accounts and users, privacy of the database).
+Both passes in full took over 80 minutes on CI's two cores, past its 90 with the set-up."""
+
+HEAVY_FIRST = (
+    "test_kill_import", "test_postgres", "test_web_truth", "test_national", "test_damaged_files",
+    "test_batches", "test_migrations", "test_one_truth", "test_hostile_workbooks",
+    "test_cli_truth", "test_service_concurrency", "test_cli_dates", "test_web_models",
+    "test_demo", "test_backup", "test_export", "test_page_errors", "test_api_schema",
+    "test_fuzz_readers", "test_dry_run_equals_import", "test_national_spark_files",
+    "test_browser_matrix", "test_prepared", "test_browser", "test_remind")
+"""Test files by their measured time (``--durations``, both passes), most first."""
+
+
+def _heavy_first(items: list[pytest.Item]) -> None:
+    """The longest test files first: pytest-xdist hands out whole files (``--dist loadfile``
+    with ``--no-loadscope-reorder``, Makefile) in this order, so no long file is left to run
+    alone on one core at the end while the other core is idle."""
+    rank = {name: n for n, name in enumerate(HEAVY_FIRST)}
+    order = {id(item): n for n, item in enumerate(items)}
+    items.sort(key=lambda item: (rank.get(Path(str(item.fspath)).stem, len(rank)),
+                                 order[id(item)]))
 
 
 def _unique_node_ids(items: list[pytest.Item]) -> None:

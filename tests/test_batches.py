@@ -10,8 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from engines import settings
-from strategistatus.demo import create_demo
 from strategistatus.indicators import Context, batches, compute
 from strategistatus.indicators.base import REGISTRY
 from strategistatus.status import evaluate
@@ -25,8 +23,8 @@ a year's end; other days in the first school year and in a later one."""
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Workspace:
-    return create_demo(tmp_path_factory.mktemp("batches") / "demo", settings=settings(engine))
+def demo(tmp_path_factory: pytest.TempPathFactory, engine: str, demo_copy) -> Workspace:  # noqa: ANN001
+    return demo_copy(tmp_path_factory.mktemp("batches") / "demo", engine)
 
 
 def _rows(result) -> list[tuple]:  # noqa: ANN001

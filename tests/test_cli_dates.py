@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from engines import suite_settings
+from engines import SUITE_ENGINE, suite_settings
 from strategistatus.report.words import STATUS, TEXT
 from strategistatus.status.dates import measurement_date
 from strategistatus.strategy import load_strategy
@@ -24,10 +24,8 @@ DATA_DATE = dt.date(2018, 1, 31)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    from strategistatus.demo import create_demo
-
-    return create_demo(tmp_path_factory.mktemp("cli-demo") / "ws", seed=2018, settings=suite_settings())
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_copy) -> Workspace:  # noqa: ANN001
+    return demo_copy(tmp_path_factory.mktemp("cli-demo") / "ws", SUITE_ENGINE)
 
 
 def ws_args(demo: Workspace) -> tuple[str, str]:

@@ -20,7 +20,6 @@ import pytest
 
 from conftest import run_import
 from engines import settings
-from strategistatus.demo import create_demo
 from strategistatus.indicators import Context, compute
 from strategistatus.indicators.base import REGISTRY
 from strategistatus.indicators.headline import judged_in_total
@@ -50,10 +49,11 @@ def _samples(root: Path, engine: str) -> Workspace:
 
 
 @pytest.fixture(scope="module")
-def workspaces(tmp_path_factory: pytest.TempPathFactory, engine: str) -> dict[int, Workspace]:
+def workspaces(tmp_path_factory: pytest.TempPathFactory, engine: str,
+               demo_copy) -> dict[int, Workspace]:  # noqa: ANN001
     """The demo (Aalborg) and the sample exports (as København) on each store engine."""
     root = tmp_path_factory.mktemp(f"national-{engine}")
-    return {851: create_demo(root / "demo", settings=settings(engine)),
+    return {851: demo_copy(root / "demo", engine),
             SAMPLE_CODE: _samples(root / "samples", engine)}
 
 

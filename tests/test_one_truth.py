@@ -17,9 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from engines import settings
 from strategistatus import formatting
-from strategistatus.demo import create_demo
 from strategistatus.i18n import language
 from strategistatus.indicators import Context, compute
 from strategistatus.indicators.base import REGISTRY
@@ -38,9 +36,9 @@ DATES = (dt.date(2016, 6, 30), dt.date(2017, 3, 15), DEMO_DATE)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Workspace:
+def demo(tmp_path_factory: pytest.TempPathFactory, engine: str, demo_copy) -> Workspace:  # noqa: ANN001
     """The demo on each engine in turn: every surface agrees on both."""
-    ws = create_demo(tmp_path_factory.mktemp("truth") / "demo", settings=settings(engine))
+    ws = demo_copy(tmp_path_factory.mktemp("truth") / "demo", engine)
     with ws.open_store() as store:
         store.accounts.create_user("anna", role="admin", school_id=None,
                                    password_hash=hash_password(PASSWORD), now=NOW)

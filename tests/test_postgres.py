@@ -20,7 +20,6 @@ import psycopg
 import pytest
 
 from engines import new_workspace
-from strategistatus.demo import create_demo
 from strategistatus.settings import Settings
 from strategistatus.strategy import load_strategy
 from strategistatus.workspace import Workspace
@@ -57,11 +56,10 @@ def figures(ws: Path, at: str, out: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def demos(tmp_path_factory: pytest.TempPathFactory, pg_server) -> dict[str, Workspace]:  # noqa: ANN001
+def demos(tmp_path_factory: pytest.TempPathFactory, demo_copy) -> dict[str, Workspace]:  # noqa: ANN001
+    """The demo imported on each engine (each its own import, ``demo_copy``)."""
     root = tmp_path_factory.mktemp("engines")
-    return {"duckdb": create_demo(root / "duckdb", out=root / "exports"),
-            "postgres": create_demo(root / "postgres", out=root / "exports",
-                                    settings=Settings(database=pg_server.create_database()))}
+    return {engine: demo_copy(root / engine, engine) for engine in ("duckdb", "postgres")}
 
 
 @pytest.mark.slow

@@ -10,8 +10,6 @@ import re
 import ibis
 import pytest
 
-from engines import settings
-from strategistatus.demo import create_demo
 from strategistatus.indicators import Context, compute, prepared, templates
 from strategistatus.indicators.answers import excepted_grades
 from strategistatus.indicators.base import REGISTRY
@@ -25,8 +23,8 @@ DATES = (dt.date(2016, 2, 29), dt.date(2016, 8, 1), dt.date(2017, 7, 31), dt.dat
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Workspace:
-    return create_demo(tmp_path_factory.mktemp("prepared") / "demo", settings=settings(engine))
+def demo(tmp_path_factory: pytest.TempPathFactory, engine: str, demo_copy) -> Workspace:  # noqa: ANN001
+    return demo_copy(tmp_path_factory.mktemp("prepared") / "demo", engine)
 
 
 def _queries(store, strategy, at: dt.date) -> list[ibis.Table]:

@@ -17,7 +17,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from strategistatus.reminders import SENT
-from strategistatus.settings import Settings
 from strategistatus.strategy import Strategy, load_strategy
 from strategistatus.workspace import Workspace, find_workspace
 from test_cli import cli
@@ -61,12 +60,8 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from strategistatus.demo import create_demo
-
-    root = tmp_path_factory.mktemp("remind-demo") / "ws"
-    create_demo(root, seed=2018, settings=Settings())
-    return root
+def built(tmp_path_factory: pytest.TempPathFactory, demo_copy) -> Path:  # noqa: ANN001
+    return demo_copy(tmp_path_factory.mktemp("remind-demo") / "ws", "duckdb").root
 
 
 def _workspace(built: Path, tmp_path: Path, port: int) -> Workspace:

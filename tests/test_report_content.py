@@ -11,9 +11,8 @@ import re
 import pytest
 
 from conftest import run_import, write
-from engines import suite_settings
+from engines import SUITE_ENGINE
 from strategistatus import formatting as fmt
-from strategistatus.demo import create_demo
 from strategistatus.indicators import Context, compute
 from strategistatus.report import figures as figures_mod
 from strategistatus.report import service
@@ -30,9 +29,8 @@ milestone "drift" past its deadline: the report says so)."""
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("content")
-    ws = create_demo(root / "demo", out=root / "exports", settings=suite_settings())
+def demo(tmp_path_factory, demo_copy):
+    ws = demo_copy(tmp_path_factory.mktemp("content") / "demo", SUITE_ENGINE)
     service.set_narrative(ws, "6", "januar 2018", "Vi er på vej, men ikke i mål.\n")
     return ws
 

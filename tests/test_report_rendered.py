@@ -22,7 +22,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from engines import suite_settings
+from engines import SUITE_ENGINE
 from strategistatus.report.docx_tables import CELL_PADDING, TEXT_WIDTH, column_widths, text_width
 
 pytestmark = [pytest.mark.slow,
@@ -47,13 +47,11 @@ def needs(tool: object, package: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def reports(tmp_path_factory: pytest.TempPathFactory, demo_copy) -> Path:  # noqa: ANN001
     """The demo's committee report at its date, in Danish and English, every format, written
     by the command line."""
-    from strategistatus.demo import create_demo
-
     root = tmp_path_factory.mktemp("rendered")
-    ws = create_demo(root / "ws", seed=2018, settings=suite_settings())
+    ws = demo_copy(root / "ws", SUITE_ENGINE)
     cli = Path(sys.executable).parent / "strategistatus"
     out = root / "out"
     subprocess.run([str(cli), "report", "-w", str(ws.root), "--at", AT, "--lang", "da,en",

@@ -16,8 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from engines import suite_settings
-from strategistatus.demo import create_demo
+from engines import SUITE_ENGINE
 from strategistatus.strategy import load_strategy
 from strategistatus.web.app import create_app
 from strategistatus.web.models import (
@@ -219,9 +218,10 @@ def test_report(client):
 # -- the demo municipality: fuller data (milestones, counts, trends, 50 schools) ------------
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, list[str]]]:
-    """The demo workspace's app (built once for this module) and its goal ids."""
-    ws = create_demo(tmp_path_factory.mktemp("models") / "demo", settings=suite_settings())  # about 7 seconds
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_copy  # noqa: ANN001
+         ) -> Iterator[tuple[TestClient, list[str]]]:
+    """The demo workspace's app (a copy of the built demo for this module) and its goal ids."""
+    ws = demo_copy(tmp_path_factory.mktemp("models") / "demo", SUITE_ENGINE)
     with ws.open_store() as store:
         store.accounts.create_user("anna", role="admin", school_id=None,
                                    password_hash=hash_password(PASSWORD), now=NOW)
