@@ -8,13 +8,13 @@ import hashlib
 import hmac
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import pg_server as pg_server_module
-from engines import ENGINES, SUITE_ENGINE, copy_workspace, settings
+from engines import ENGINES, SUITE_ENGINE, DemoCopy, copy_workspace, settings
 from leakscan import Findings, LogScan, Recorder, scan_postgres, scan_temp, scan_tree
 from pg_server import pg_server, pg_url  # noqa: F401 - fixtures for every test module
 from strategistatus.importer import ImportReport, import_files
@@ -40,7 +40,7 @@ def engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path, str], Workspace]:
+def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> DemoCopy:
     """``demo_copy(folder, engine)``: the demo municipality (seed 2018) as a workspace of its
     own at ``folder`` on ``engine``. It is built once per test worker and engine
     (``create_demo``: writing and importing its exports takes 15-30 s) and copied for each
@@ -134,7 +134,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         follows = "ws" in getattr(item, "fixturenames", ()) or any(
             hasattr(module, name) for name in ("suite_settings", "SUITE_ENGINE"))
         both = "engine" in getattr(item, "fixturenames", ())
-        once = Path(str(item.fspath)).stem in ENGINE_FREE
+        once = item.path.stem in ENGINE_FREE
         (keep if follows and not both and not once and not item.get_closest_marker("embedded")
          else drop).append(item)
     if drop:
@@ -169,9 +169,7 @@ def _heavy_first(items: list[pytest.Item]) -> None:
     with ``--no-loadscope-reorder``, Makefile) in this order, so no long file is left to run
     alone on one core at the end while the other core is idle."""
     rank = {name: n for n, name in enumerate(HEAVY_FIRST)}
-    order = {id(item): n for n, item in enumerate(items)}
-    items.sort(key=lambda item: (rank.get(Path(str(item.fspath)).stem, len(rank)),
-                                 order[id(item)]))
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: order kept
 
 
 def _unique_node_ids(items: list[pytest.Item]) -> None:

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -64,6 +65,10 @@ def copy_workspace(source: Path, target: Path) -> Path:
                                  encoding="utf-8")
     return copied
 
+
+DemoCopy = Callable[[Path, str], Workspace]
+"""The ``demo_copy`` fixture (conftest.py): ``demo_copy(folder, engine)`` gives a copy of the
+demo municipality on ``engine`` at ``folder``."""
 
 Fingerprint = dict[str, tuple[int, int]]
 

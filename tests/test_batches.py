@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from engines import DemoCopy
 from strategistatus.indicators import Context, batches, compute
 from strategistatus.indicators.base import REGISTRY
 from strategistatus.status import evaluate
@@ -23,7 +24,7 @@ a year's end; other days in the first school year and in a later one."""
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, engine: str, demo_copy) -> Workspace:  # noqa: ANN001
+def demo(tmp_path_factory: pytest.TempPathFactory, engine: str, demo_copy: DemoCopy) -> Workspace:
     return demo_copy(tmp_path_factory.mktemp("batches") / "demo", engine)
 
 

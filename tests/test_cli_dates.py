@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from engines import SUITE_ENGINE, suite_settings
+from engines import SUITE_ENGINE, DemoCopy, suite_settings
 from strategistatus.report.words import STATUS, TEXT
 from strategistatus.status.dates import measurement_date
 from strategistatus.strategy import load_strategy
@@ -24,7 +24,7 @@ DATA_DATE = dt.date(2018, 1, 31)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, demo_copy) -> Workspace:  # noqa: ANN001
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_copy: DemoCopy) -> Workspace:
     return demo_copy(tmp_path_factory.mktemp("cli-demo") / "ws", SUITE_ENGINE)
 
 

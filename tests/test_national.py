@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from conftest import run_import
-from engines import settings
+from engines import DemoCopy, settings
 from strategistatus.indicators import Context, compute
 from strategistatus.indicators.base import REGISTRY
 from strategistatus.indicators.headline import judged_in_total
@@ -50,7 +50,7 @@ def _samples(root: Path, engine: str) -> Workspace:
 
 @pytest.fixture(scope="module")
 def workspaces(tmp_path_factory: pytest.TempPathFactory, engine: str,
-               demo_copy) -> dict[int, Workspace]:  # noqa: ANN001
+               demo_copy: DemoCopy) -> dict[int, Workspace]:
     """The demo (Aalborg) and the sample exports (as København) on each store engine."""
     root = tmp_path_factory.mktemp(f"national-{engine}")
     return {851: demo_copy(root / "demo", engine),

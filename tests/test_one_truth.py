@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from engines import DemoCopy
 from strategistatus import formatting
 from strategistatus.i18n import language
 from strategistatus.indicators import Context, compute
@@ -36,7 +37,7 @@ DATES = (dt.date(2016, 6, 30), dt.date(2017, 3, 15), DEMO_DATE)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, engine: str, demo_copy) -> Workspace:  # noqa: ANN001
+def demo(tmp_path_factory: pytest.TempPathFactory, engine: str, demo_copy: DemoCopy) -> Workspace:
     """The demo on each engine in turn: every surface agrees on both."""
     ws = demo_copy(tmp_path_factory.mktemp("truth") / "demo", engine)
     with ws.open_store() as store:

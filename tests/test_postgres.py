@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from engines import new_workspace
+from engines import DemoCopy, new_workspace
 from strategistatus.settings import Settings
 from strategistatus.strategy import load_strategy
 from strategistatus.workspace import Workspace
@@ -56,7 +56,7 @@ def figures(ws: Path, at: str, out: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def demos(tmp_path_factory: pytest.TempPathFactory, demo_copy) -> dict[str, Workspace]:  # noqa: ANN001
+def demos(tmp_path_factory: pytest.TempPathFactory, demo_copy: DemoCopy) -> dict[str, Workspace]:
     """The demo imported on each engine (each its own import, ``demo_copy``)."""
     root = tmp_path_factory.mktemp("engines")
     return {engine: demo_copy(root / engine, engine) for engine in ("duckdb", "postgres")}

@@ -10,6 +10,7 @@ import re
 import ibis
 import pytest
 
+from engines import DemoCopy
 from strategistatus.indicators import Context, compute, prepared, templates
 from strategistatus.indicators.answers import excepted_grades
 from strategistatus.indicators.base import REGISTRY
@@ -23,7 +24,7 @@ DATES = (dt.date(2016, 2, 29), dt.date(2016, 8, 1), dt.date(2017, 7, 31), dt.dat
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, engine: str, demo_copy) -> Workspace:  # noqa: ANN001
+def demo(tmp_path_factory: pytest.TempPathFactory, engine: str, demo_copy: DemoCopy) -> Workspace:
     return demo_copy(tmp_path_factory.mktemp("prepared") / "demo", engine)
 
 

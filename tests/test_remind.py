@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from engines import DemoCopy
 from strategistatus.reminders import SENT
 from strategistatus.strategy import Strategy, load_strategy
 from strategistatus.workspace import Workspace, find_workspace
@@ -60,7 +61,7 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, demo_copy) -> Path:  # noqa: ANN001
+def built(tmp_path_factory: pytest.TempPathFactory, demo_copy: DemoCopy) -> Path:
     return demo_copy(tmp_path_factory.mktemp("remind-demo") / "ws", "duckdb").root
 
 

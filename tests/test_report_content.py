@@ -11,7 +11,7 @@ import re
 import pytest
 
 from conftest import run_import, write
-from engines import SUITE_ENGINE
+from engines import SUITE_ENGINE, DemoCopy
 from strategistatus import formatting as fmt
 from strategistatus.indicators import Context, compute
 from strategistatus.report import figures as figures_mod
@@ -29,7 +29,7 @@ milestone "drift" past its deadline: the report says so)."""
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, demo_copy):
+def demo(tmp_path_factory, demo_copy: DemoCopy):
     ws = demo_copy(tmp_path_factory.mktemp("content") / "demo", SUITE_ENGINE)
     service.set_narrative(ws, "6", "januar 2018", "Vi er på vej, men ikke i mål.\n")
     return ws

@@ -22,7 +22,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from engines import SUITE_ENGINE
+from engines import SUITE_ENGINE, DemoCopy
 from strategistatus.report.docx_tables import CELL_PADDING, TEXT_WIDTH, column_widths, text_width
 
 pytestmark = [pytest.mark.slow,
@@ -47,7 +47,7 @@ def needs(tool: object, package: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory, demo_copy) -> Path:  # noqa: ANN001
+def reports(tmp_path_factory: pytest.TempPathFactory, demo_copy: DemoCopy) -> Path:
     """The demo's committee report at its date, in Danish and English, every format, written
     by the command line."""
     root = tmp_path_factory.mktemp("rendered")

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from engines import SUITE_ENGINE
+from engines import SUITE_ENGINE, DemoCopy
 from strategistatus.strategy import load_strategy
 from strategistatus.web.app import create_app
 from strategistatus.web.models import (
@@ -218,7 +218,7 @@ def test_report(client):
 # -- the demo municipality: fuller data (milestones, counts, trends, 50 schools) ------------
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, demo_copy  # noqa: ANN001
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_copy: DemoCopy
          ) -> Iterator[tuple[TestClient, list[str]]]:
     """The demo workspace's app (a copy of the built demo for this module) and its goal ids."""
     ws = demo_copy(tmp_path_factory.mktemp("models") / "demo", SUITE_ENGINE)

@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from engines import SUITE_ENGINE
+from engines import SUITE_ENGINE, DemoCopy
 from strategistatus import formatting
 from strategistatus.cli import app as cli_app
 from strategistatus.indicators.base import REGISTRY
@@ -39,7 +39,7 @@ EARLIER = ["2016-01-03", "2016-08-15", "2017-01-05", "2017-08-20"]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, demo_copy) -> Workspace:  # noqa: ANN001
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_copy: DemoCopy) -> Workspace:
     ws = demo_copy(tmp_path_factory.mktemp("truth") / "demo", SUITE_ENGINE)
     with ws.open_store() as store:
         school = sorted(store.table("schools").select("school_id").to_pyarrow()
