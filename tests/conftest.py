@@ -92,6 +92,18 @@ _STARTED = time.time()
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _sql_kept_by_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The SQL compiled by one run and read by the next (``indicators.compiled``) is kept in
+    a folder of the test session's own (each worker's), never in the user's cache: every
+    command a test runs after the first reads it, as a user's would."""
+    folder = tmp_path_factory.mktemp("sql-kept")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("STRATEGISTATUS_SQL_CACHE", str(folder))
+    yield folder
+    patch.undo()
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _record_answers():
     """Search every HTTP answer a test client gets (bodies and headers) and every log line."""
     import logging

@@ -30,7 +30,7 @@ from typing import Any
 
 import ibis
 
-from . import batches, prepared, templates
+from . import batches, compiled, prepared, templates
 from .base import Context, Definition
 from .periods import Period, PeriodKind, cut, label_expr, period_of, periods_between
 from .windows import windows
@@ -113,8 +113,8 @@ class Asking:
         asked = ("records", key, tuple(sorted(values.items())))
         if ctx.results is not None and asked in ctx.results:
             return ctx.results[asked]  # type: ignore[no-any-return]
-        answer = templates.run(key, indicator, ctx.tables,
-                               lambda p: self.query(only, p), values).to_pylist()
+        answer = templates.run(key, indicator, ctx.tables, lambda p: self.query(only, p),
+                               values, self.digest(only is not None)).to_pylist()
         if ctx.results is not None:
             ctx.results[asked] = answer
         return answer  # type: ignore[no-any-return]
@@ -125,6 +125,17 @@ class Asking:
         compares it, so a reloaded strategy is never answered with the old one's)."""
         return (self.d.id, id(self.indicator), self.by, self.kind, self.ctx.school,
                 tuple(excepted_grades(self.indicator)))
+
+    def digest(self, one: bool) -> str | None:
+        """The question by its content, naming the SQL an earlier run compiled for it
+        (``compiled``): the indicator as the strategy says it, its definition (functions
+        by name; their code is in the digest), the dimensions, one period or all."""
+        dump = getattr(self.indicator, "model_dump", None)
+        if dump is None:  # not a strategy's indicator: compiled each run
+            return None
+        return compiled.question("indicator query", dump(mode="json"), compiled.definition(self.d),
+                                 list(self.by), self.kind, self.ctx.school,
+                                 excepted_grades(self.indicator), one)
 
     def query(self, only: Period | None, dates: dict[str, Any]) -> ibis.Table:
         """The units grouped by the dimensions asked for: numerator and denominator."""

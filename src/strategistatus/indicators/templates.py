@@ -31,7 +31,7 @@ import ibis
 import ibis.expr.operations as ops
 import pyarrow.compute as pc
 
-from . import batches, prepared
+from . import batches, compiled, prepared
 
 NAMES = ("at", "first", "last")
 """The parameters an indicator query may use: the measurement date and the first days of the
@@ -50,7 +50,7 @@ class _Kept:
     owner: object  # the object whose id() is in the key (kept alive, compared on a hit)
     sql: str
     names: tuple[str, ...]  # the parameters in the SQL's order ($d0, $d1, ...)
-    tables: tuple[tuple[str, Any], ...]  # (name, schema) of every table it reads
+    tables: tuple[compiled.Table, ...]  # every table it reads (``compiled.tables_of``)
     expr: ibis.Table  # the query as built: the answer's types
 
 
@@ -60,10 +60,13 @@ stats = {"built": 0, "reused": 0}
 
 
 def run(key: tuple, owner: object, table: Callable[[str], ibis.Table], build: Build,
-        values: dict[str, dt.date]) -> Any:
-    """The answer (a pyarrow table) of the query ``build`` makes, at ``values``."""
+        values: dict[str, dt.date], digest: str | None = None) -> Any:
+    """The answer (a pyarrow table) of the query ``build`` makes, at ``values``; the SQL
+    compiled by an earlier run is read from disk when ``digest`` names it (``compiled``)."""
     with _guard:
         kept = _kept.get(key)
+    if (kept is None or kept.owner is not owner) and digest is not None:
+        kept = _from_disk(key, owner, digest)
     if kept is not None and kept.owner is owner and _same_tables(kept, table):
         backend = prepared.duckdb_backend(table(kept.tables[0][0]))
         if backend is not None:
@@ -86,15 +89,31 @@ def run(key: tuple, owner: object, table: Callable[[str], ibis.Table], build: Bu
         written = ", ".join(str(day) for day in literals)
         raise TemplateError(f"the query {key[0]!r} holds the dates {written}: give them "
                             "as parameters")
-    tables = tuple(sorted({(t.name, t.schema) for t in expr.op().find(ops.DatabaseTable)},
-                          key=lambda t: t[0]))
-    made = _Kept(owner, sql, tuple(used), tables, expr)
+    tables = compiled.tables_of(expr)
+    _keep(key, _Kept(owner, sql, tuple(used), tables, expr))
+    with _guard:
+        stats["built"] += 1
+    if digest is not None:
+        compiled.save(digest, sql, tuple(used), tables, expr)
+    return prepared.run_sql(backend, sql, [values[n] for n in used], expr)
+
+
+def _keep(key: tuple, made: _Kept) -> None:
     with _guard:
         _kept[key] = made
-        stats["built"] += 1
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
-    return prepared.run_sql(backend, sql, [values[n] for n in used], expr)
+
+
+def _from_disk(key: tuple, owner: object, digest: str) -> _Kept | None:
+    """The query an earlier run compiled (``compiled``), kept here for ``owner``; its
+    tables are checked before it runs (``_same_tables``)."""
+    found = compiled.load(digest)
+    if found is None or not found.tables:
+        return None
+    made = _Kept(owner, found.sql, found.names, found.tables, found.answer)
+    _keep(key, made)
+    return made
 
 
 def _many(backend: Any, kept: _Kept, values: Sequence[tuple[Any, ...]]) -> list[Any]:
@@ -116,9 +135,4 @@ def _lateral(sql: str, count: int) -> str:
 
 
 def _same_tables(kept: _Kept, table: Callable[[str], ibis.Table]) -> bool:
-    """The tables still have the columns the query was built for (else it is built anew)."""
-    try:
-        return bool(kept.tables) and all(table(name).schema() == schema
-                                         for name, schema in kept.tables)
-    except Exception:  # noqa: BLE001 - a table gone: build it anew (and say why then)
-        return False
+    return compiled.same_tables(kept.tables, table)

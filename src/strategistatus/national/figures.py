@@ -25,7 +25,7 @@ from typing import Any
 
 import ibis
 
-from strategistatus.indicators import Context, Result, default_period
+from strategistatus.indicators import Context, Result, compiled, default_period
 from strategistatus.indicators.answers import records
 from strategistatus.indicators.base import REGISTRY, Definition
 from strategistatus.indicators.headline import judged_in_total
@@ -188,6 +188,17 @@ def _first_days(country: Country, ctx: Context, asked: list[Definition], codes: 
     """The first days of ``asked`` grouped by municipality: one query that reads each
     table once, whatever number of indicators start from it (an expression two indicators
     share is asked once)."""
+    digest = compiled.question("first days", [compiled.definition(d) for d in asked], ctx.at)
+    rows = compiled.answer(digest, country.table,
+                           lambda: _first_days_query(country, ctx, asked)).to_pylist()
+    found: dict[str, dict[int, dt.date | None]] = {d.id: dict.fromkeys(codes) for d in asked}
+    for r in rows:
+        found[r["indicator"]][int(r["municipality"])] = _day(r["first"])
+    return found
+
+
+def _first_days_query(country: Country, ctx: Context, asked: list[Definition]) -> ibis.Table:
+    """The first days of ``asked`` by municipality and indicator, in one query."""
     per_table: dict[str, dict[Any, list[str]]] = defaultdict(dict)
     for d in asked:
         assert d.first_date is not None
@@ -210,11 +221,7 @@ def _first_days(country: Country, ctx: Context, asked: list[Definition], codes: 
         for i, ids in enumerate(exprs.values()):
             parts += [firsts.select("municipality", first=firsts[f"f{i}"],
                                     indicator=ibis.literal(x)) for x in ids]
-    rows = ibis.union(*parts).to_pyarrow().to_pylist() if parts else []
-    found: dict[str, dict[int, dt.date | None]] = {d.id: dict.fromkeys(codes) for d in asked}
-    for r in rows:
-        found[r["indicator"]][int(r["municipality"])] = _day(r["first"])
-    return found
+    return ibis.union(*parts)
 
 
 def _day(value: Any) -> dt.date | None:

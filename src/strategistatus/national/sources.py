@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import pyarrow as pa
 
 from strategistatus.errors import StrategistatusError
 from strategistatus.municipalities import municipalities
@@ -177,7 +178,7 @@ class Country:
         """Each indicator's first day of data per municipality (``figures.first_days``):
         the exports do not change while they are read."""
         self._spark: Any = None
-        self._file_table: ibis.Table | None = None
+        self._files_known = False
         if engine == "duckdb":
             self.con = ibis.duckdb.connect()
         else:
@@ -197,26 +198,46 @@ class Country:
 
     def _read(self, name: str) -> ibis.Table:
         files = {str(e.file(name).resolve()): e.code for e in self.exports}
-        if self.engine == "duckdb":
-            rows = self.con.read_parquet(list(files), filename=True)
-            if name in COLUMNS:
-                rows = rows.select(*COLUMNS[name], "filename")
-            t = _national(rows.join(self._files(), "filename").drop("filename"))
-            # a view of its own: every indicator's query reads one table, not the steps
-            # that make it (its SQL is shorter, and compiled faster)
-            return self.con.create_view(f"ss_{name}", t, overwrite=True)
-        return self._spark_table(name, files)
+        if self.engine != "duckdb":
+            return self._spark_table(name, files)
+        # DuckDB's own reader and two views, no Ibis expression to compile (that took a
+        # third of a municipality's run): the files' paths are the reader's arguments, never
+        # text in SQL; the SQL names only the dataset and its columns. The dataset is a view
+        # named as the dataset (as a workspace's table is, so an indicator's SQL is the same
+        # and kept once: ``indicators.compiled``), each row with its municipality and its
+        # school id made national (``_national_sql``).
+        con = self.con.con
+        self._files()
+        rows = con.read_parquet(list(files), filename=True)
+        rows.create_view(f"ss_parquet_{name}")
+        columns = list(COLUMNS.get(name) or (c for c in rows.columns if c != "filename"))
+        self._columns_there(name, list(files), rows.columns, columns)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {_quoted(name)} AS "
+                    + _national_sql(f"ss_parquet_{name}", columns))
+        return self.con.table(name)
 
-    def _files(self) -> ibis.Table:
-        """Every export file of every dataset: its municipality and school id prefix."""
-        if self._file_table is None:
+    def _columns_there(self, name: str, files: list[str], found: list[str],
+                       columns: list[str]) -> None:
+        """A file lacking a column the indicators read is named, with the column."""
+        if all(c in found for c in columns):
+            return
+        for path in files:
+            there = set(self.con.con.read_parquet(path).columns)
+            lacking = [c for c in columns if c not in there]
+            if lacking:
+                raise SourceError(f"{path}: the dataset {name} lacks the column "
+                                  f"{', '.join(lacking)}")
+
+    def _files(self) -> None:
+        """Every export file of every dataset: its municipality and school id prefix
+        (``ss_files``, an Arrow table the views join)."""
+        if not self._files_known:
             files = {str(e.file(name).resolve()): e.code for e in self.exports for name in TABLES}
-            self._file_table = self.con.create_table(
-                "ss_files", ibis.memtable({
-                    "filename": list(files), "municipality": list(files.values()),
-                    "prefix": [national_school(code, None) for code in files.values()]}),
-                temp=True, overwrite=True)
-        return self._file_table
+            codes = list(files.values())
+            self.con.con.register("ss_files", pa.table({
+                "filename": list(files), "municipality": pa.array(codes, pa.int64()),
+                "prefix": [national_school(code, None) for code in codes]}))
+            self._files_known = True
 
     def _spark_table(self, name: str, files: dict[str, int]) -> ibis.Table:
         """The files as one Spark view with each row's municipality: Spark names a row's
@@ -268,12 +289,19 @@ class Country:
             self.con.disconnect()
 
 
-def _national(t: ibis.Table) -> ibis.Table:
-    """The rows with their school ids made national (``national_school``) from the file's
-    prefix (``0851/``): one concatenation a row."""
-    if "school_id" in t.columns:
-        t = t.mutate(school_id=t.prefix + t.school_id.fill_null(""))
-    return t.drop("prefix")
+def _national_sql(source: str, columns: list[str]) -> str:
+    """The ``columns`` of ``source`` (a dataset's files, ``filename`` naming a row's file),
+    each row with its municipality, its school id made national (``national_school``) from
+    its file's prefix (``0851/``): one concatenation a row."""
+    picked = ", ".join("f.prefix || coalesce(t.school_id, '') AS school_id"
+                       if c == "school_id" else f"t.{_quoted(c)}" for c in columns)
+    return (f"SELECT {picked}, f.municipality FROM {_quoted(source)} AS t "
+            "JOIN ss_files AS f USING (filename)")
+
+
+def _quoted(name: str) -> str:
+    """An identifier as SQL: in double quotes, a double quote in it doubled."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _no_spark_running() -> bool:
