@@ -114,7 +114,7 @@ class Asking:
         if ctx.results is not None and asked in ctx.results:
             return ctx.results[asked]  # type: ignore[no-any-return]
         answer = templates.run(key, indicator, ctx.tables, lambda p: self.query(only, p),
-                               values, self.digest(only is not None)).to_pylist()
+                               values, lambda: self.digest(only is not None)).to_pylist()
         if ctx.results is not None:
             ctx.results[asked] = answer
         return answer  # type: ignore[no-any-return]

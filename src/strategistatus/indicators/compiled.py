@@ -73,28 +73,6 @@ def question(*parts: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def answer(digest: str, table: Callable[[str], ibis.Table], build: Callable[[], ibis.Table]
-           ) -> Any:
-    """The answer (a pyarrow table) of the query ``build`` makes, which asks no date: its
-    SQL read from disk when an earlier run compiled it and its tables are as they were
-    (DuckDB), else built, compiled and kept."""
-    from . import prepared
-
-    found = load(digest)
-    if found is not None and same_tables(found.tables, table):
-        backend = prepared.duckdb_backend(table(found.tables[0][0]))
-        if backend is not None:
-            return prepared.run_sql(backend, found.sql, [], found.answer)
-    expr = build()
-    backend = prepared.duckdb_backend(expr)
-    if backend is None:
-        return expr.to_pyarrow()
-    sql, dates = prepared.compile_with(expr, ())
-    if not dates:  # a date written in would be kept as the answer of every date
-        save(digest, sql, (), tables_of(expr), expr)
-    return prepared.run_sql(backend, sql, dates, expr)
-
-
 def tables_of(expr: ibis.Table) -> tuple[Table, ...]:
     """Every table ``expr`` reads, by name: (name, schema, namespace)."""
     return tuple(sorted({(t.name, t.schema, _namespace(t)) for t in

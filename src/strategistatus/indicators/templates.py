@@ -60,13 +60,15 @@ stats = {"built": 0, "reused": 0}
 
 
 def run(key: tuple, owner: object, table: Callable[[str], ibis.Table], build: Build,
-        values: dict[str, dt.date], digest: str | None = None) -> Any:
+        values: dict[str, dt.date], digest: Callable[[], str | None] = lambda: None) -> Any:
     """The answer (a pyarrow table) of the query ``build`` makes, at ``values``; the SQL
-    compiled by an earlier run is read from disk when ``digest`` names it (``compiled``)."""
+    compiled by an earlier run is read from disk when ``digest()`` names it (``compiled``:
+    asked only when this process has not built the query)."""
     with _guard:
         kept = _kept.get(key)
-    if (kept is None or kept.owner is not owner) and digest is not None:
-        kept = _from_disk(key, owner, digest)
+    named = digest() if kept is None or kept.owner is not owner else None
+    if named is not None:
+        kept = _from_disk(key, owner, named)
     if kept is not None and kept.owner is owner and _same_tables(kept, table):
         backend = prepared.duckdb_backend(table(kept.tables[0][0]))
         if backend is not None:
@@ -93,8 +95,9 @@ def run(key: tuple, owner: object, table: Callable[[str], ibis.Table], build: Bu
     _keep(key, _Kept(owner, sql, tuple(used), tables, expr))
     with _guard:
         stats["built"] += 1
-    if digest is not None:
-        compiled.save(digest, sql, tuple(used), tables, expr)
+    named = named or digest()
+    if named is not None:
+        compiled.save(named, sql, tuple(used), tables, expr)
     return prepared.run_sql(backend, sql, [values[n] for n in used], expr)
 
 

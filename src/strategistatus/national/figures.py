@@ -25,7 +25,7 @@ from typing import Any
 
 import ibis
 
-from strategistatus.indicators import Context, Result, compiled, default_period
+from strategistatus.indicators import Context, Result, compiled, default_period, templates
 from strategistatus.indicators.answers import records
 from strategistatus.indicators.base import REGISTRY, Definition
 from strategistatus.indicators.headline import judged_in_total
@@ -37,6 +37,7 @@ from strategistatus.status.rules import IndicatorStatus, goal_status, judge, wor
 from .sources import Country, local_school, municipality_of
 
 LEVELS = ("municipality", "region", "country")
+_FIRST_DAYS = object()  # the owner of the first days' query (``templates.run``)
 COUNTRY = "Danmark"
 
 
@@ -189,8 +190,9 @@ def _first_days(country: Country, ctx: Context, asked: list[Definition], codes: 
     table once, whatever number of indicators start from it (an expression two indicators
     share is asked once)."""
     digest = compiled.question("first days", [compiled.definition(d) for d in asked], ctx.at)
-    rows = compiled.answer(digest, country.table,
-                           lambda: _first_days_query(country, ctx, asked)).to_pylist()
+    rows = templates.run(("first days", digest), _FIRST_DAYS, country.table,
+                         lambda _dates: _first_days_query(country, ctx, asked), {},
+                         lambda: digest).to_pylist()
     found: dict[str, dict[int, dt.date | None]] = {d.id: dict.fromkeys(codes) for d in asked}
     for r in rows:
         found[r["indicator"]][int(r["municipality"])] = _day(r["first"])
