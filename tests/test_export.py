@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from strategistatus.national.export import TABLES, ExportError, export_parquet
 from strategistatus.national.sources import SourceError, find_exports
 from strategistatus.web.security import hash_password
 from strategistatus.workspace import Workspace
-from test_cli import cli
+from test_cli import EXE, cli
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 sys.path.insert(0, str(EXAMPLES))
@@ -165,3 +167,69 @@ def test_status_over_exports_names_a_bad_folder_without_a_traceback(tmp_path: Pa
     done = cli("status", "--data", str(tmp_path / "nowhere"))
     assert done.returncode != 0
     assert "does not exist" in done.stderr and "Traceback" not in done.stderr + done.stdout
+
+
+# files DuckDB cannot read, and where the national reader reads them from
+
+def _two_exports(samples: Workspace, tmp_path: Path) -> tuple[Path, Path]:
+    """The samples' export as Aalborg (851) and as København (101): read in that order
+    (101 first), so a file of Aalborg's is never the first of its dataset."""
+    aalborg = tmp_path / "land" / "aalborg"
+    _export(samples, aalborg)
+    koebenhavn = tmp_path / "land" / "koebenhavn"
+    shutil.copytree(aalborg, koebenhavn)
+    manifest = json.loads((koebenhavn / "manifest.json").read_text(encoding="utf-8"))
+    manifest["municipality"]["code"] = 101
+    (koebenhavn / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return aalborg, koebenhavn
+
+
+def _status(*args: str, tmp: Path) -> subprocess.CompletedProcess[str]:
+    """``strategistatus status`` with its temporary files in ``tmp``."""
+    tmp.mkdir(exist_ok=True)
+    env = {**os.environ, "COLUMNS": "300", "NO_COLOR": "1", "TMPDIR": str(tmp)}
+    return subprocess.run([EXE, "status", *args], capture_output=True, text=True, env=env,
+                          timeout=300)
+
+
+DAMAGES = {
+    "cut off": lambda data: data[: len(data) // 2],
+    "empty": lambda data: b"",
+    "a CSV file named .parquet": lambda data: b"school_id;author;created\n280014;x;1.8.2017\n",
+    "noise with Parquet's magic bytes": lambda data: b"PAR1" + bytes(range(256)) * 4 + b"PAR1",
+}
+
+
+@pytest.mark.parametrize("whose", ["101", "851"])  # the first file of the dataset or not
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_a_damaged_export_file_is_named_and_nothing_is_left_behind(
+        samples: Workspace, tmp_path: Path, damage: str, whose: str) -> None:
+    aalborg, koebenhavn = _two_exports(samples, tmp_path)
+    folder = koebenhavn if whose == "101" else aalborg
+    courses = folder / json.loads((folder / "manifest.json").read_text(
+        encoding="utf-8"))["datasets"]["courses"]["file"]
+    courses.write_bytes(DAMAGES[damage](courses.read_bytes()))
+    done = _status("--data", str(tmp_path / "land"), "--at", "2018-01-31", tmp=tmp_path / "tmp")
+    said = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 1, said
+    assert f"{courses.resolve()}: cannot be read as a Parquet file" in said, said
+    assert "strategistatus-national-" not in said and "municipality=" not in said, said
+    assert "Traceback" not in said and "uventet" not in said, said
+    assert list((tmp_path / "tmp").iterdir()) == []  # the reader's folder is removed
+
+
+def test_exports_in_a_folder_named_like_a_partition_give_the_same_figures(
+        samples: Workspace, tmp_path: Path) -> None:
+    """DuckDB reads a folder named ``x=y`` in a path as a column: an export under one
+    (``aar=2018/``) is read as any other, with the same figures."""
+    _two_exports(samples, tmp_path)
+    shutil.copytree(tmp_path / "land", tmp_path / "aar=2018" / "land")
+    args = ("--at", "2018-01-31", "--format", "json")
+    plain = _status("--data", str(tmp_path / "land"), *args, tmp=tmp_path / "tmp")
+    named = _status("--data", str(tmp_path / "aar=2018" / "land"), *args, tmp=tmp_path / "tmp")
+    assert plain.returncode == named.returncode == 0, plain.stderr + named.stderr
+    assert named.stdout == plain.stdout
+    figures = json.loads(plain.stdout)
+    assert {r["area"] for r in figures} >= {"0101", "0851"}
+    assert any(r["indicator"] == "share_shared" and r["denominator"] for r in figures)
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -66,8 +66,9 @@ def test_the_snapshots_cover_every_indicator_with_units_in_both_dialects():
         assert on_disk == with_units, f"{dialect}: {HOW}"
         for indicator_id in with_units:
             names = {p.stem for p in (ROOT / dialect / indicator_id).glob("*.sql")}
-            asked = {q for q, _, _ in sql_text.questions(REGISTRY[indicator_id])}
+            asked = {q for q, _, _ in sql_text.questions(REGISTRY[indicator_id], dialect)}
             assert names == asked >= {"at_date", "by_school"}
+            assert ("by_municipality" in names) == (dialect == "pyspark")
 
 
 def test_the_questions_are_the_ones_the_product_asks():
@@ -78,6 +79,18 @@ def test_the_questions_are_the_ones_the_product_asks():
         ("by_school", ("school",), None), ("by_grade", ("grade",), None)]
     assert [q for q, _, _ in sql_text.questions(REGISTRY["share_shared"])] == [
         "at_date", "by_year", "by_school", "by_grade"]
+    assert [q for q, _, _ in sql_text.questions(REGISTRY["share_shared"], "pyspark")] == [
+        "at_date", "by_municipality", "by_year", "by_school", "by_grade"]
+
+
+def test_the_national_question_groups_by_municipality_not_by_school():
+    """Each municipality's figure is asked without its schools (``area_figures``): every
+    indicator's Spark query groups by the municipality its units carry, none by school."""
+    for indicator_id in sql_text.covered():
+        text = (ROOT / "pyspark" / indicator_id / "by_municipality.sql").read_text("utf-8")
+        grouped = sqlglot.parse_one(text, read="spark").selects
+        names = [s.alias_or_name for s in grouped]
+        assert "municipality" in names and "school_id" not in names, indicator_id
 
 
 def test_every_duckdb_snapshot_runs_on_the_stores_tables_and_is_what_a_workspace_runs():
@@ -124,9 +137,9 @@ def test_a_changed_indicator_query_fails_the_comparison(monkeypatch):
     monkeypatch.setitem(REGISTRY, "shared_courses",
                         dataclasses.replace(d, units=REGISTRY["course_copies"].units))
     problems = sql_text.differences(ROOT, sql_text.snapshots(["shared_courses"]), stale=False)
-    asked = [q for q, _, _ in sql_text.questions(d)]
     assert problems == sorted(f"changed: {dialect}/shared_courses/{q}.sql"
-                              for dialect in sql_text.DIALECTS for q in asked)
+                              for dialect in sql_text.DIALECTS
+                              for q, _, _ in sql_text.questions(d, dialect))
 
 
 def test_writing_rewrites_changed_files_and_deletes_stale_ones(tmp_path, monkeypatch):

@@ -149,6 +149,11 @@ class Asking:
         excepted = excepted_grades(self.indicator)
         t = t.mutate(excepted=t.grade.isin(excepted) if excepted else ibis.literal(False))
         keys = [k for k, on in (("period", kind is not None), ("school_id", "school" in self.by),
+                                # by municipality: by school where the units lack it
+                                ("municipality", "municipality" in self.by
+                                 and "municipality" in t.columns),
+                                ("school_id", "municipality" in self.by
+                                 and "municipality" not in t.columns),
                                 ("grade", "grade" in self.by)) if on] + ["excepted"]
         return t.group_by(keys).aggregate(
             numerator=t.weight.sum(where=t.hit), denominator=t.weight.sum())

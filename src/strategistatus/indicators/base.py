@@ -95,8 +95,10 @@ def register(definition: Definition) -> Definition:
 
 
 def units(school_id: Any, grade: Any, hit: Any, weight: Any = 1, period: Any = None) -> dict:
-    """The columns of a units table, typed alike for every indicator."""
-    return {
+    """The columns of a units table, typed alike for every indicator; on many
+    municipalities' tables (``national``) also the municipality of the row the school id is
+    from, so figures can be grouped by municipality without the school."""
+    out = {
         "period": (ibis.literal(period, type="string") if period is None or isinstance(period, str)
                    else period.cast("string")),
         "school_id": school_id.cast("string") if school_id is not None
@@ -106,6 +108,22 @@ def units(school_id: Any, grade: Any, hit: Any, weight: Any = 1, period: Any = N
         "weight": ibis.literal(weight, type="int64") if isinstance(weight, int)
         else weight.cast("int64"),
     }
+    home = _municipality_beside(school_id)
+    if home is not None:
+        out["municipality"] = home
+    return out
+
+
+def _municipality_beside(school_id: Any) -> Any:
+    """The ``municipality`` column of the table ``school_id`` is a column of (the same
+    table's, for a join: the side the school id is from), if it has one."""
+    import ibis.expr.operations as ops
+
+    op = school_id.op() if school_id is not None else None
+    if not isinstance(op, ops.Field) or "municipality" not in op.rel.schema:
+        return None
+    table = op.rel.to_expr()
+    return table["municipality"]
 
 
 def active_devices(ctx: Context, day: dt.date, *, ownership: str | None = "kommune",

@@ -197,13 +197,17 @@ def _code() -> str:
     and run the SQL: a change to any of them is a new question (nothing kept is reused)."""
     from importlib.metadata import version
 
-    package = Path(__file__).resolve().parent.parent
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     digest = hashlib.sha256()
     for library in ("ibis-framework", "sqlglot", "duckdb"):
         digest.update(f"{library} {version(library)}\0".encode())
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode() + b"\0")
-        digest.update(path.read_bytes())
+    files = sorted(os.path.relpath(os.path.join(folder, name), package)
+                   for folder, _, names in os.walk(package) for name in names
+                   if name.endswith(".py"))  # os.walk: pathlib's rglob took 0,1 s
+    for name in files:
+        digest.update(name.encode() + b"\0")
+        with open(os.path.join(package, name), "rb") as file:
+            digest.update(file.read())
     return digest.hexdigest()
 
 

@@ -23,7 +23,8 @@ def leaders_trained(ctx: Context, indicator, w: ibis.Table) -> ibis.Table:  # no
 def _schools_with(ctx: Context, w: ibis.Table, hits: ibis.Table, school: str) -> ibis.Table:
     """Every school in every window; hit: the school is among ``hits`` (its columns
     ``in_period`` and ``school``)."""
-    s = ctx.t("schools").select("school_id")
+    s = ctx.t("schools")
+    s = s.select(*(c for c in ("school_id", "municipality") if c in s.columns))  # (national)
     s = s.cross_join(w.select("period"))
     joined = s.left_join(hits, [s.period == hits.in_period, s.school_id == hits[school]])
     return joined.select(**units(joined.school_id, None, joined[school].notnull(),

@@ -57,9 +57,13 @@ Question = tuple[str, tuple[str, ...], PeriodKind | None]
 """A question: its name (the file's), the dimensions asked for, its period kind."""
 
 
-def questions(d: Definition) -> list[Question]:
-    """The questions the product asks of the indicator ``d`` (its units' queries)."""
+def questions(d: Definition, dialect: str = "duckdb") -> list[Question]:
+    """The questions the product asks of the indicator ``d`` (its units' queries); of
+    Spark also the national engine's: each municipality's figure without its schools
+    (``national.figures.area_figures``)."""
     asked: list[Question] = [("at_date", (), None)]
+    if dialect == "pyspark":
+        asked.append(("by_municipality", ("municipality",), None))
     asked += [(f"by_{kind}", (kind,), kind) for kind in d.periods]
     if d.schools:
         asked.append(("by_school", ("school",), None))
@@ -131,7 +135,7 @@ def expression(indicator_id: str, question: str, dialect: str
     ``answers.records``; a command's: nothing kept) and its date parameters by name."""
     d = REGISTRY[indicator_id]
     indicator = _strategy().indicator(indicator_id)
-    found = [q for q in questions(d) if q[0] == question]
+    found = [q for q in questions(d, dialect) if q[0] == question]
     if not found or d.units is None:
         raise KeyError(f"{indicator_id} has no question {question!r}")
     _, by, kind = found[0]
@@ -192,7 +196,7 @@ def snapshots(indicators: list[str] | None = None) -> dict[str, str]:
     out: dict[str, str] = {}
     for dialect in DIALECTS:
         for indicator_id in indicators if indicators is not None else covered():
-            for question, _, _ in questions(REGISTRY[indicator_id]):
+            for question, _, _ in questions(REGISTRY[indicator_id], dialect):
                 path = f"{dialect}/{indicator_id}/{question}.sql"
                 out[path] = sql_of(indicator_id, question, dialect)
     return out

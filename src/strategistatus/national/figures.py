@@ -1,10 +1,11 @@
 """Every indicator per municipality, per region and for the country, in one query each.
 
-An indicator is asked once over the whole country by school (and by its period): the same
-question a workspace asks, with the school as one more dimension (``answers.records``).
-Every school id says its municipality (``sources.national_school``), so the answer adds up
-to each municipality, each region and the country: a numerator and a denominator are sums
-of units, and a sum of schools' sums is the area's sum. Each area then gets exactly the
+An indicator is asked once over the whole country by municipality (and by its period):
+the same question a workspace asks, with the municipality as one more dimension
+(``answers.records``; its units carry each row's municipality, ``base.units``); by school
+where schools are asked for, every school id saying its municipality
+(``sources.national_school``). The answer adds up to each municipality, each region and the
+country: a numerator and a denominator are sums of units, and a sum of sums is the area's. Each area then gets exactly the
 periods a workspace of its own would show, from its own first day of data (asked once per
 indicator, grouped by municipality), and is judged by the workspace's rules
 (``status.rules.judge``), so a municipality's figures and statuses here are its own
@@ -70,7 +71,19 @@ def areas_of(country: Country) -> list[Area]:
 
 def evaluate_country(country: Country, strategy: Any, at: dt.date,
                      progress: Callable[[str], None] | None = None) -> list[AreaStatus]:
-    """Every goal and indicator of ``strategy`` judged at ``at`` for every area."""
+    """Every goal and indicator of ``strategy`` judged at ``at`` for every area. An export
+    file the engine cannot read is named (``Country.unreadable``)."""
+    try:
+        return _evaluated(country, strategy, at, progress)
+    except Exception as error:
+        named = country.unreadable(error)
+        if named is None:
+            raise
+        raise named from None
+
+
+def _evaluated(country: Country, strategy: Any, at: dt.date,
+               progress: Callable[[str], None] | None) -> list[AreaStatus]:
     ctx = Context(country.table, at)
     areas = areas_of(country)
     milestones = {e.code: {(g, m): (due, done) for g, m, due, done in country.milestones(e.code)}
@@ -127,11 +140,12 @@ def area_figures(country: Country, ctx: Context, areas: list[Area], d: Definitio
     if kind is not None and not known:
         return out
     periods = periods_between(kind, min(min(known), at), at) if kind is not None else []
-    answer = records(ctx, d, indicator, ("school", *asked) if "school" not in by else asked,
+    answer = records(ctx, d, indicator, asked if "school" in by else ("municipality", *asked),
                      kind, None, periods)
     per_municipality: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in answer:
-        per_municipality[municipality_of(r["school_id"])].append(r)
+        per_municipality[int(r["municipality"]) if "municipality" in r
+                         else municipality_of(r["school_id"])].append(r)
     for a in areas:
         own = [r for code in a.members for r in per_municipality.get(code, [])]
         days = [day for code in a.members if (day := firsts.get(code)) is not None]

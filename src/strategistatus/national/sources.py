@@ -2,7 +2,8 @@
 
 Each dataset is read from every export's Parquet file at once: the indicators run over the
 whole country in one query each, exactly the expressions a workspace runs. Which
-municipality a row belongs to is known from the file it was read from. A school id is made
+municipality a row belongs to is known from the file it was read from (on DuckDB:
+``parquet_views``). A school id is made
 national by putting the municipality's code before it (``0851/2871``; a row without a school
 becomes ``0851/``), so two municipalities may use the same local school ids, and every
 figure per school tells its municipality (``municipality_of``).
@@ -23,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import ibis
-import pyarrow as pa
 
 from strategistatus.errors import StrategistatusError
 from strategistatus.municipalities import municipalities
 from strategistatus.store.migrations import SCHEMA_VERSION
 
 from .export import FORMAT, FORMAT_VERSION, MANIFEST, TABLES
+from .parquet_views import ParquetViews
 
 ENGINES = ("duckdb", "spark")
 
@@ -178,9 +179,9 @@ class Country:
         """Each indicator's first day of data per municipality (``figures.first_days``):
         the exports do not change while they are read."""
         self._spark: Any = None
-        self._files_known = False
         if engine == "duckdb":
             self.con = ibis.duckdb.connect()
+            self._views = ParquetViews(self.con.con)
         else:
             # the rows Spark spills, shuffles and caches are pseudonymised persons: kept in
             # a folder of this reader's own, deleted when it closes (a session already
@@ -200,20 +201,10 @@ class Country:
         files = {str(e.file(name).resolve()): e.code for e in self.exports}
         if self.engine != "duckdb":
             return self._spark_table(name, files)
-        # DuckDB's own reader and two views, no Ibis expression to compile (that took a
-        # third of a municipality's run): the files' paths are the reader's arguments, never
-        # text in SQL; the SQL names only the dataset and its columns. The dataset is a view
-        # named as the dataset (as a workspace's table is, so an indicator's SQL is the same
-        # and kept once: ``indicators.compiled``), each row with its municipality and its
-        # school id made national (``_national_sql``).
-        con = self.con.con
-        self._files()
-        rows = con.read_parquet(list(files), filename=True)
-        rows.create_view(f"ss_parquet_{name}")
-        columns = list(COLUMNS.get(name) or (c for c in rows.columns if c != "filename"))
-        self._columns_there(name, list(files), rows.columns, columns)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {_quoted(name)} AS "
-                    + _national_sql(f"ss_parquet_{name}", columns))
+        # DuckDB's own reader, no Ibis expression to compile (that took a third of a
+        # municipality's run): ``parquet_views``
+        found = self._views.view(name, files, COLUMNS.get(name))
+        self._columns_there(name, list(files), found, list(COLUMNS.get(name) or found))
         return self.con.table(name)
 
     def _columns_there(self, name: str, files: list[str], found: list[str],
@@ -227,17 +218,6 @@ class Country:
             if lacking:
                 raise SourceError(f"{path}: the dataset {name} lacks the column "
                                   f"{', '.join(lacking)}")
-
-    def _files(self) -> None:
-        """Every export file of every dataset: its municipality and school id prefix
-        (``ss_files``, an Arrow table the views join)."""
-        if not self._files_known:
-            files = {str(e.file(name).resolve()): e.code for e in self.exports for name in TABLES}
-            codes = list(files.values())
-            self.con.con.register("ss_files", pa.table({
-                "filename": list(files), "municipality": pa.array(codes, pa.int64()),
-                "prefix": [national_school(code, None) for code in codes]}))
-            self._files_known = True
 
     def _spark_table(self, name: str, files: dict[str, int]) -> ibis.Table:
         """The files as one Spark view with each row's municipality: Spark names a row's
@@ -287,21 +267,15 @@ class Country:
             shutil.rmtree(self._scratch, ignore_errors=True)
         elif self.engine == "duckdb":
             self.con.disconnect()
+            self._views.close()
 
-
-def _national_sql(source: str, columns: list[str]) -> str:
-    """The ``columns`` of ``source`` (a dataset's files, ``filename`` naming a row's file),
-    each row with its municipality, its school id made national (``national_school``) from
-    its file's prefix (``0851/``): one concatenation a row."""
-    picked = ", ".join("f.prefix || coalesce(t.school_id, '') AS school_id"
-                       if c == "school_id" else f"t.{_quoted(c)}" for c in columns)
-    return (f"SELECT {picked}, f.municipality FROM {_quoted(source)} AS t "
-            "JOIN ss_files AS f USING (filename)")
-
-
-def _quoted(name: str) -> str:
-    """An identifier as SQL: in double quotes, a double quote in it doubled."""
-    return '"' + name.replace('"', '""') + '"'
+    def unreadable(self, error: BaseException) -> SourceError | None:
+        """An engine's error on an export file it cannot read (a damaged or cut-off file)
+        as a SourceError naming the file; None when it is no such error."""
+        if self.engine != "duckdb" or not type(error).__module__.startswith(("duckdb", "_duckdb")):
+            return None
+        text = self._views.unreadable(error)
+        return None if text is None else SourceError(text)
 
 
 def _no_spark_running() -> bool:

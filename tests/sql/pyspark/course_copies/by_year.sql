@@ -11,6 +11,7 @@ FROM (
     CAST(NULL AS BIGINT) AS `grade`,
     TRUE AS `hit`,
     1 AS `weight`,
+    `t0`.`municipality`,
     FALSE AS `excepted`
   FROM `course_copies` AS `t0`
   WHERE

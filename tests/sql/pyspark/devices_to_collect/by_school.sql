@@ -103,6 +103,7 @@ FROM (
     CAST(NULL AS BIGINT) AS `grade`,
     TRUE AS `hit`,
     1 AS `weight`,
+    `t21`.`municipality`,
     FALSE AS `excepted`
   FROM (
     SELECT

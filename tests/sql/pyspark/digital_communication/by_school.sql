@@ -12,6 +12,7 @@ FROM (
     `t1`.`grade`,
     `t1`.`hit`,
     `t1`.`weight`,
+    `t1`.`municipality`,
     FALSE AS `excepted`
   FROM (
     SELECT
@@ -26,7 +27,8 @@ FROM (
       `t0`.`school_id`,
       CAST(NULL AS BIGINT) AS `grade`,
       `t0`.`digital` AS `hit`,
-      `t0`.`count` AS `weight`
+      `t0`.`count` AS `weight`,
+      `t0`.`municipality`
     FROM `messages` AS `t0`
     WHERE
       `t0`.`month` <= :at AND `t0`.`month` >= :first

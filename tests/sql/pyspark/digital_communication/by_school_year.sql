@@ -42,6 +42,7 @@ FROM (
     CAST(NULL AS BIGINT) AS `grade`,
     `t0`.`digital` AS `hit`,
     `t0`.`count` AS `weight`,
+    `t0`.`municipality`,
     FALSE AS `excepted`
   FROM `messages` AS `t0`
   WHERE

@@ -18,6 +18,7 @@ FROM (
     CAST(NULL AS BIGINT) AS `grade`,
     `t0`.`channel` = 'digital' AS `hit`,
     1 AS `weight`,
+    `t0`.`municipality`,
     FALSE AS `excepted`
   FROM `enrolments` AS `t0`
   WHERE

@@ -12,6 +12,7 @@ FROM (
     `t1`.`grade`,
     `t1`.`hit`,
     `t1`.`weight`,
+    `t1`.`municipality`,
     FALSE AS `excepted`
   FROM (
     SELECT
@@ -50,7 +51,8 @@ FROM (
       `t0`.`school_id`,
       CAST(NULL AS BIGINT) AS `grade`,
       `t0`.`channel` = 'digital' AS `hit`,
-      1 AS `weight`
+      1 AS `weight`,
+      `t0`.`municipality`
     FROM `enrolments` AS `t0`
     WHERE
       `t0`.`kind` IN ('skolestart', 'dus')

@@ -12,6 +12,7 @@ FROM (
     CAST(NULL AS BIGINT) AS `grade`,
     `t0`.`platform` IN ('MinUddannelse', 'andet') AS `hit`,
     1 AS `weight`,
+    `t0`.`municipality`,
     FALSE AS `excepted`
   FROM `pupil_plans` AS `t0`
   WHERE

@@ -102,6 +102,7 @@ FROM (
     `t21`.`grade`,
     `t21`.`hit`,
     `t21`.`weight`,
+    `t21`.`municipality`,
     FALSE AS `excepted`
   FROM (
     SELECT
@@ -109,7 +110,8 @@ FROM (
       `t19`.`school_id`,
       CAST(`t19`.`grade` AS BIGINT) AS `grade`,
       `t20`.`planned` IS NOT NULL AS `hit`,
-      1 AS `weight`
+      1 AS `weight`,
+      `t19`.`municipality`
     FROM (
       SELECT
         `t16`.`snapshot_date`,

@@ -11,6 +11,7 @@ FROM (
     `t14`.`grade`,
     `t14`.`hit`,
     `t14`.`weight`,
+    `t14`.`municipality`,
     FALSE AS `excepted`
   FROM (
     SELECT
@@ -18,10 +19,12 @@ FROM (
       `t3`.`school_id`,
       CAST(NULL AS BIGINT) AS `grade`,
       `t13`.`trained_school` IS NOT NULL AS `hit`,
-      1 AS `weight`
+      1 AS `weight`,
+      `t3`.`municipality`
     FROM (
       SELECT
-        `t0`.`school_id`
+        `t0`.`school_id`,
+        `t0`.`municipality`
       FROM `schools` AS `t0`
     ) AS `t3`
     CROSS JOIN (

@@ -11,6 +11,7 @@ FROM (
     `t20`.`grade`,
     `t20`.`hit`,
     `t20`.`weight`,
+    `t20`.`municipality`,
     FALSE AS `excepted`
   FROM (
     SELECT
@@ -18,10 +19,12 @@ FROM (
       `t4`.`school_id`,
       CAST(NULL AS BIGINT) AS `grade`,
       `t19`.`used_school` IS NOT NULL AS `hit`,
-      1 AS `weight`
+      1 AS `weight`,
+      `t4`.`municipality`
     FROM (
       SELECT
-        `t0`.`school_id`
+        `t0`.`school_id`,
+        `t0`.`municipality`
       FROM `schools` AS `t0`
     ) AS `t4`
     CROSS JOIN (

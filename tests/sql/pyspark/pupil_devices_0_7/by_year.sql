@@ -71,6 +71,7 @@ FROM (
     `t22`.`grade`,
     `t22`.`hit`,
     `t22`.`weight`,
+    `t22`.`municipality`,
     `t22`.`grade` IN (0, 1) AS `excepted`
   FROM (
     SELECT
@@ -78,7 +79,8 @@ FROM (
       `t21`.`school_id`,
       CAST(`t21`.`grade` AS BIGINT) AS `grade`,
       `t16`.`holder` IS NOT NULL AS `hit`,
-      1 AS `weight`
+      1 AS `weight`,
+      `t21`.`municipality`
     FROM (
       SELECT
         *

@@ -21,6 +21,7 @@ FROM (
       END
     ) AS `hit`,
     1 AS `weight`,
+    `t0`.`municipality`,
     FALSE AS `excepted`
   FROM `courses` AS `t0`
   WHERE

@@ -10,6 +10,7 @@ FROM (
     CAST(`t0`.`grade` AS BIGINT) AS `grade`,
     TRUE AS `hit`,
     1 AS `weight`,
+    `t0`.`municipality`,
     FALSE AS `excepted`
   FROM `courses` AS `t0`
   WHERE

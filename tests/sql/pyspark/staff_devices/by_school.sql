@@ -103,6 +103,7 @@ FROM (
     `t21`.`grade`,
     `t21`.`hit`,
     `t21`.`weight`,
+    `t21`.`municipality`,
     FALSE AS `excepted`
   FROM (
     SELECT
@@ -110,7 +111,8 @@ FROM (
       `t20`.`school_id`,
       CAST(NULL AS BIGINT) AS `grade`,
       `t16`.`holder` IS NOT NULL AS `hit`,
-      1 AS `weight`
+      1 AS `weight`,
+      `t20`.`municipality`
     FROM (
       SELECT
         `t18`.`snapshot_date`,
