@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import NOW, run_import
+from strategistatus.i18n import language
 from strategistatus.national.export import TABLES, ExportError, export_parquet
 from strategistatus.national.sources import SourceError, find_exports
 from strategistatus.web.security import hash_password
@@ -119,16 +120,20 @@ def _good(samples: Workspace, tmp_path: Path) -> Path:
     return out
 
 
-@pytest.mark.parametrize("damage, message", [
-    ("no manifest", "no export here"),
-    ("foreign", "is not a strategistatus export's manifest"),
-    ("old schema", "written by another version"),
-    ("missing file", "the file of the dataset courses is missing"),
-    ("unknown code", "is not a Danish municipality's code"),
-    ("not json", "cannot be read"),
+@pytest.mark.parametrize("damage, message, english", [
+    ("no manifest", "her er ingen eksport", "no export here"),
+    ("foreign", "er ikke manifestet for en strategistatus-eksport",
+     "is not a strategistatus export's manifest"),
+    ("old schema", "skrevet af en anden version", "written by another version"),
+    ("missing file", "filen med datasættet courses mangler",
+     "the file of the dataset courses is missing"),
+    ("unknown code", "9999 er ikke en dansk kommunekode", "9999 is not a Danish municipality's code"),
+    ("not json", "kan ikke læses", "cannot be read"),
 ])
 def test_a_folder_that_is_no_readable_export_is_refused(samples: Workspace, tmp_path: Path,
-                                                       damage: str, message: str) -> None:
+                                                       damage: str, message: str,
+                                                       english: str) -> None:
+    """Refused in the catalogue's words, in the language chosen (Danish by default)."""
     folder = _good(samples, tmp_path)
     manifest = folder / "manifest.json"
     data = json.loads(manifest.read_text())
@@ -144,7 +149,9 @@ def test_a_folder_that_is_no_readable_export_is_refused(samples: Workspace, tmp_
         manifest.write_text(json.dumps({**data, "municipality": {"code": 9999}}))
     else:
         manifest.write_text("{not json")
-    with pytest.raises(SourceError, match=re.escape(message)):
+    with pytest.raises(SourceError, match=re.escape(english)):  # the tests' language
+        find_exports([folder])
+    with language("da"), pytest.raises(SourceError, match=re.escape(message)):
         find_exports([folder])
 
 
@@ -233,3 +240,15 @@ def test_exports_in_a_folder_named_like_a_partition_give_the_same_figures(
     assert {r["area"] for r in figures} >= {"0101", "0851"}
     assert any(r["indicator"] == "share_shared" and r["denominator"] for r in figures)
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.danish
+def test_a_damaged_export_file_is_named_in_danish_by_default(samples: Workspace,
+                                                             tmp_path: Path) -> None:
+    aalborg, _ = _two_exports(samples, tmp_path)
+    pupils = aalborg / "pupils.parquet"
+    pupils.write_bytes(pupils.read_bytes()[:100])
+    done = _status("--data", str(tmp_path / "land"), tmp=tmp_path / "tmp")
+    said = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 1, said
+    assert f"Fejl: {pupils.resolve()}: kan ikke læses som Parquet-fil" in said, said

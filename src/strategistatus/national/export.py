@@ -29,6 +29,7 @@ from typing import Any
 import ibis
 
 from strategistatus.errors import StrategistatusError
+from strategistatus.i18n import _
 from strategistatus.municipalities import municipalities
 from strategistatus.sources.registry import DATASETS
 from strategistatus.store.migrations import SCHEMA_VERSION
@@ -50,10 +51,12 @@ def export_parquet(store: Any, out: Path, *, code: int, secret: bytes, data_unti
     """Write the store's datasets to ``out`` (a new or empty folder); the manifest."""
     out = Path(out)
     if code not in municipalities():
-        raise ExportError(f"{code} is not a Danish municipality's code: set municipality_code "
-                          "in the workspace's strategistatus.toml (e.g. 851 for Aalborg)")
+        raise ExportError(_("{code} is not a Danish municipality's code: set "
+                            "municipality_code in the workspace's strategistatus.toml (e.g. "
+                            "851 for Aalborg)", code=str(code)))
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExportError(f"{out} already exists and is not an empty folder; give a new one")
+        raise ExportError(_("{folder} already exists and is not an empty folder; give a new "
+                            "one", folder=str(out)))
     out.parent.mkdir(parents=True, exist_ok=True)
     work = out.parent / f".{out.name}.part-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
@@ -67,9 +70,10 @@ def export_parquet(store: Any, out: Path, *, code: int, secret: bytes, data_unti
             try:
                 _write(store.table(name), name, secret, path)
             except Exception as error:  # noqa: BLE001 - the engine's own error, said plainly
-                raise ExportError(f"the dataset {name} could not be written to {path}: "
-                                  f"{str(error).splitlines()[0] if str(error) else error!r}"
-                                  ) from error
+                raise ExportError(_("the dataset {dataset} could not be written to {file}: "
+                                    "{reason}", dataset=name, file=str(path),
+                                    reason=str(error).splitlines()[0] if str(error)
+                                    else repr(error))) from error
             files[name] = {"file": path.name, "rows": _rows(path), "sha256": _sha256(path)}
         manifest = _manifest(store, code, data_until, files)
         (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",

@@ -86,8 +86,8 @@ def _evaluated(country: Country, strategy: Any, at: dt.date,
                progress: Callable[[str], None] | None) -> list[AreaStatus]:
     ctx = Context(country.table, at)
     areas = areas_of(country)
-    milestones = {e.code: {(g, m): (due, done) for g, m, due, done in country.milestones(e.code)}
-                  for e in country.exports}
+    milestones = {code: {(g, m): (due, done) for g, m, due, done in rows}
+                  for code, rows in country.milestones().items()}
     judged: dict[str, dict[str, list[IndicatorStatus]]] = {a.code: {} for a in areas}
     for goal in strategy.goals:
         for indicator in goal.indicators:

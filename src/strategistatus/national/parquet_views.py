@@ -21,6 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from strategistatus.i18n import _
+
 PARTITION = "municipality"
 
 
@@ -84,7 +86,7 @@ class ParquetViews:
             return None
         for alias, real in self._read_as.items():
             text = text.replace(alias, real)
-        return f"{named}: cannot be read as a Parquet file ({text})"
+        return _("{file}: cannot be read as a Parquet file ({reason})", file=named, reason=text)
 
     def close(self) -> None:
         if self._folder is not None:

@@ -26,6 +26,7 @@ from typing import Any
 import ibis
 
 from strategistatus.errors import StrategistatusError
+from strategistatus.i18n import _
 from strategistatus.municipalities import municipalities
 from strategistatus.store.migrations import SCHEMA_VERSION
 
@@ -67,20 +68,22 @@ def find_exports(paths: Iterable[Path]) -> list[Export]:
         elif path.is_dir():
             found = sorted(p.parent for p in path.glob(f"*/{MANIFEST}"))
             if not found:
-                raise SourceError(f"{path}: no export here (no {MANIFEST} in it or in a "
-                                  "folder in it); write one with 'strategistatus export'")
+                raise SourceError(_("{path}: no export here (no {manifest} in it or in a "
+                                    "folder in it); write one with 'strategistatus export'",
+                                    path=str(path), manifest=MANIFEST))
             folders += found
         else:
-            raise SourceError(f"{path} does not exist")
+            raise SourceError(_("{path} does not exist", path=str(path)))
     exports = [_read(folder) for folder in folders]
     seen: dict[int, Path] = {}
     for e in exports:
         if e.code in seen:
-            raise SourceError(f"municipality {e.code} ({e.name}) is given twice: {seen[e.code]} "
-                              f"and {e.folder}")
+            raise SourceError(_("municipality {code} ({name}) is given twice: {first} and "
+                                "{second}", code=str(e.code), name=e.name,
+                                first=str(seen[e.code]), second=str(e.folder)))
         seen[e.code] = e.folder
     if not exports:
-        raise SourceError("no export folder given")
+        raise SourceError(_("no export folder given"))
     return sorted(exports, key=lambda e: e.code)
 
 
@@ -89,29 +92,35 @@ def _read(folder: Path) -> Export:
     try:
         manifest = json.loads(where.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise SourceError(f"{where} cannot be read: {error}") from None
+        raise SourceError(_("{file} cannot be read: {error}", file=str(where),
+                            error=str(error))) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise SourceError(f"{where} is not a strategistatus export's manifest")
+        raise SourceError(_("{file} is not a strategistatus export's manifest", file=str(where)))
     if manifest.get("format_version") != FORMAT_VERSION or \
             manifest.get("schema_version") != SCHEMA_VERSION:
-        raise SourceError(
-            f"{where}: written by another version of strategistatus (export format "
-            f"{manifest.get('format_version')}, schema {manifest.get('schema_version')}; this "
-            f"one reads format {FORMAT_VERSION}, schema {SCHEMA_VERSION}); export it again "
-            "with this version")
+        raise SourceError(_(
+            "{file}: written by another version of strategistatus (export format {format}, "
+            "schema {schema}; this one reads format {our_format}, schema {our_schema}); "
+            "export it again with this version", file=str(where),
+            format=str(manifest.get("format_version")),
+            schema=str(manifest.get("schema_version")), our_format=str(FORMAT_VERSION),
+            our_schema=str(SCHEMA_VERSION)))
     try:
         code = int(manifest["municipality"]["code"])
         files = manifest["datasets"]
         schools = tuple(str(s) for s in manifest["schools"])
     except (KeyError, TypeError, ValueError):
-        raise SourceError(f"{where} lacks the municipality, its schools or its datasets") from None
+        raise SourceError(_("{file} lacks the municipality, its schools or its datasets",
+                            file=str(where))) from None
     known = municipalities().get(code)
     if known is None:
-        raise SourceError(f"{where}: {code} is not a Danish municipality's code")
+        raise SourceError(_("{file}: {code} is not a Danish municipality's code",
+                            file=str(where), code=str(code)))
     for dataset in TABLES:
         entry = files.get(dataset) if isinstance(files, dict) else None
         if not isinstance(entry, dict) or not (folder / str(entry.get("file"))).is_file():
-            raise SourceError(f"{folder}: the file of the dataset {dataset} is missing")
+            raise SourceError(_("{folder}: the file of the dataset {dataset} is missing",
+                                folder=str(folder), dataset=dataset))
     return Export(folder, code, known[0], known[1], schools, manifest.get("data_until"),
                   manifest)
 
@@ -171,7 +180,8 @@ class Country:
     def __init__(self, exports: list[Export], engine: str = "duckdb", *,
                  master: str | None = None) -> None:
         if engine not in ENGINES:
-            raise SourceError(f"unknown engine {engine!r}; use {' or '.join(ENGINES)}")
+            raise SourceError(_("unknown engine {engine}; use {engines}", engine=repr(engine),
+                                engines=", ".join(ENGINES)))
         self.exports = exports
         self.engine = engine
         self._tables: dict[str, ibis.Table] = {}
@@ -216,8 +226,8 @@ class Country:
             there = set(self.con.con.read_parquet(path).columns)
             lacking = [c for c in columns if c not in there]
             if lacking:
-                raise SourceError(f"{path}: the dataset {name} lacks the column "
-                                  f"{', '.join(lacking)}")
+                raise SourceError(_("{file}: the dataset {dataset} lacks the column {columns}",
+                                    file=path, dataset=name, columns=", ".join(lacking)))
 
     def _spark_table(self, name: str, files: dict[str, int]) -> ibis.Table:
         """The files as one Spark view with each row's municipality: Spark names a row's
@@ -231,7 +241,7 @@ class Country:
         for uri in frame.inputFiles():  # file:///a%20b/x.parquet; a row's: file:/a%20b/...
             path = str(Path(unquote(urlparse(uri).path)).resolve())
             if path not in files:
-                raise SourceError(f"Spark read a file that is no export's: {uri}")
+                raise SourceError(_("Spark read a file that is no export's: {uri}", uri=uri))
             uris[_uri_path(uri)] = files[path]
         codes = self._spark.createDataFrame(
             [(uri, code, national_school(code, None)) for uri, code in uris.items()],
@@ -247,15 +257,25 @@ class Country:
         frame.cache().createOrReplaceTempView(view)  # read once: every indicator reads it again
         return self.con.table(view)
 
-    def milestones(self, code: int) -> list[tuple[str, str, Any, Any]]:
-        """The municipality's milestones: goal, name, due, done (as ``Store.milestones``)."""
-        import pyarrow.parquet as pq
+    def milestones(self) -> dict[int, list[tuple[str, str, Any, Any]]]:
+        """Each municipality's milestones: goal, name, due, done (as ``Store.milestones``);
+        on DuckDB read from every export at once (a file at a time took 0,4 s)."""
+        found: dict[int, list[tuple[str, str, Any, Any]]] = {e.code: [] for e in self.exports}
+        if self.engine == "duckdb":
+            self.table("milestones")
+            rows = self.con.con.sql('SELECT municipality, goal, milestone, due, done '
+                                    'FROM "milestones"').fetchall()
+            for code, *row in rows:
+                found[int(code)].append(tuple(row))  # type: ignore[arg-type]
+        else:
+            import pyarrow.parquet as pq
 
-        export = next(e for e in self.exports if e.code == code)
-        rows = pq.read_table(export.file("milestones"),
-                             columns=["goal", "milestone", "due", "done"]).to_pylist()
-        return sorted(((r["goal"], r["milestone"], r["due"], r["done"]) for r in rows),
-                      key=lambda r: (r[0], r[2] is None, r[2] or dt.date.min))
+            for e in self.exports:
+                found[e.code] = [(r["goal"], r["milestone"], r["due"], r["done"]) for r in
+                                 pq.read_table(e.file("milestones"), columns=[
+                                     "goal", "milestone", "due", "done"]).to_pylist()]
+        return {code: sorted(rows, key=lambda r: (r[0], r[2] is None, r[2] or dt.date.min))
+                for code, rows in found.items()}
 
     def close(self) -> None:
         if self._spark is not None:
@@ -303,11 +323,11 @@ def spark_session(master: str | None, scratch: Path | None = None) -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise SourceError("the Spark engine needs PySpark: pip install 'strategistatus[spark]'"
-                          ) from None
+        raise SourceError(_("the Spark engine needs PySpark: pip install "
+                            "'strategistatus[spark]'")) from None
     if shutil.which("java") is None and not _java_home():
-        raise SourceError("the Spark engine needs Java 17 or newer (Debian: apt-get install "
-                          "default-jre-headless)")
+        raise SourceError(_("the Spark engine needs Java 17 or newer (Debian: apt-get "
+                            "install default-jre-headless)"))
     builder = (SparkSession.builder.appName("strategistatus").master(master or "local[*]")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
