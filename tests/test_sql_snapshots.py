@@ -177,7 +177,7 @@ def test_every_pyspark_snapshot_is_accepted_by_spark_on_the_exports_columns():
     from ibis.backends.pyspark.datatypes import PySparkSchema
     from pyspark.sql import SparkSession
 
-    from strategistatus.national.sources import spark_session
+    from strategistatus.national.spark_tables import spark_session
 
     ours = SparkSession.getActiveSession() is None
     spark = spark_session("local[1]")

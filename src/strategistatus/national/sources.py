@@ -32,6 +32,7 @@ from strategistatus.store.migrations import SCHEMA_VERSION
 
 from .export import FORMAT, FORMAT_VERSION, MANIFEST, TABLES
 from .parquet_views import ParquetViews
+from .spark_tables import no_spark_running, spark_session, spark_view
 
 ENGINES = ("duckdb", "spark")
 
@@ -196,7 +197,7 @@ class Country:
             # the rows Spark spills, shuffles and caches are pseudonymised persons: kept in
             # a folder of this reader's own, deleted when it closes (a session already
             # running in this process is shared, and left to its owner)
-            self._owner = _no_spark_running()
+            self._owner = no_spark_running()
             self._scratch = Path(tempfile.mkdtemp(prefix="strategistatus-spark-"))
             self._spark = spark_session(master, self._scratch)
             self.con = ibis.pyspark.connect(self._spark)
@@ -230,31 +231,9 @@ class Country:
                                     file=path, dataset=name, columns=", ".join(lacking)))
 
     def _spark_table(self, name: str, files: dict[str, int]) -> ibis.Table:
-        """The files as one Spark view with each row's municipality: Spark names a row's
-        file as a URI (``_metadata.file_path``), matched to the export it belongs to."""
-        from urllib.parse import unquote, urlparse
-
-        from pyspark.sql import functions as F  # noqa: N812 - Spark's own name for it
-
-        frame = self._spark.read.parquet(*files)
-        uris = {}
-        for uri in frame.inputFiles():  # file:///a%20b/x.parquet; a row's: file:/a%20b/...
-            path = str(Path(unquote(urlparse(uri).path)).resolve())
-            if path not in files:
-                raise SourceError(_("Spark read a file that is no export's: {uri}", uri=uri))
-            uris[_uri_path(uri)] = files[path]
-        codes = self._spark.createDataFrame(
-            [(uri, code, national_school(code, None)) for uri, code in uris.items()],
-            "file_path string, municipality int, prefix string")
-        frame = frame.select(*COLUMNS.get(name, frame.columns), F.regexp_replace(F.col("_metadata.file_path"), "^file:/+", "/")
-                             .alias("file_path"))
-        frame = frame.join(F.broadcast(codes), "file_path").drop("file_path")
-        if "school_id" in frame.columns:  # as _national
-            frame = frame.withColumn("school_id", F.concat(F.col("prefix"),
-                                                          F.coalesce(F.col("school_id"), F.lit(""))))
-        frame = frame.drop("prefix")
-        view = f"ss_{name}"
-        frame.cache().createOrReplaceTempView(view)  # read once: every indicator reads it again
+        """The files as one cached Spark view (``spark_tables.spark_view``)."""
+        view = spark_view(self._spark, name, files, COLUMNS.get(name), lambda code:
+                          national_school(code, None))
         return self.con.table(view)
 
     def milestones(self) -> dict[int, list[tuple[str, str, Any, Any]]]:
@@ -296,60 +275,3 @@ class Country:
             return None
         text = self._views.unreadable(error)
         return None if text is None else SourceError(text)
-
-
-def _no_spark_running() -> bool:
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:  # spark_session says what to install
-        return True
-    return SparkSession.getActiveSession() is None
-
-
-def _uri_path(uri: str) -> str:
-    """A Spark file URI's path, still percent-encoded (``file:///a`` and ``file:/a``: ``/a``)."""
-    import re
-
-    return re.sub("^file:/+", "/", uri)
-
-
-def spark_session(master: str | None, scratch: Path | None = None) -> Any:
-    """A Spark session: local on every core unless a cluster's master URL is given; its
-    shuffle and cache files in ``scratch`` (Spark's own default: the system's temporary
-    folder, kept until Python ends). Spark needs Java 17 or newer; without it this says so
-    instead of Java's trace."""
-    import sys
-
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise SourceError(_("the Spark engine needs PySpark: pip install "
-                            "'strategistatus[spark]'")) from None
-    if shutil.which("java") is None and not _java_home():
-        raise SourceError(_("the Spark engine needs Java 17 or newer (Debian: apt-get "
-                            "install default-jre-headless)"))
-    builder = (SparkSession.builder.appName("strategistatus").master(master or "local[*]")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.shuffle.partitions", "8")
-               .config("spark.driver.memory", "4g")
-               .config("spark.pyspark.python", sys.executable)  # workers: this Python
-               .config("spark.driver.extraJavaOptions",
-                       f"-Dlog4j2.configurationFile={_log_settings().as_uri()}"))
-    if scratch is not None:
-        builder = builder.config("spark.local.dir", str(scratch))
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
-    return session
-
-
-def _log_settings() -> Path:
-    """Spark's log settings as strategistatus ships them: errors only."""
-    return Path(__file__).with_name("log4j2.properties")
-
-
-def _java_home() -> bool:
-    import os
-
-    return bool(os.environ.get("JAVA_HOME"))

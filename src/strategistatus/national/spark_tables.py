@@ -1,0 +1,101 @@
+"""The exports' Parquet files as Spark views, and the Spark session they are read in.
+
+Spark is optional (``pip install 'strategistatus[spark]'``) and needs Java 17 or newer:
+both are imported or looked for only when the Spark engine is asked for, and their absence
+is said in one sentence instead of a trace.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from strategistatus.i18n import _
+
+
+def spark_view(spark: Any, name: str, files: dict[str, int], columns: tuple[str, ...] | None,
+               prefix_of: Any) -> str:
+    """The files (a path: its municipality's code) as one cached Spark view of ``columns``
+    (None: all), each row with its municipality and its school id made national
+    (``prefix_of(code)`` before it, as on DuckDB); the view's name. Spark names a row's
+    file as a URI (``_metadata.file_path``), matched to the export it belongs to."""
+    from urllib.parse import unquote, urlparse
+
+    from pyspark.sql import functions as F  # noqa: N812 - Spark's own name for it
+
+    from .sources import SourceError
+
+    frame = spark.read.parquet(*files)
+    uris = {}
+    for uri in frame.inputFiles():  # file:///a%20b/x.parquet; a row's: file:/a%20b/...
+        path = str(Path(unquote(urlparse(uri).path)).resolve())
+        if path not in files:
+            raise SourceError(_("Spark read a file that is no export's: {uri}", uri=uri))
+        uris[_uri_path(uri)] = files[path]
+    codes = spark.createDataFrame(
+        [(uri, code, prefix_of(code)) for uri, code in uris.items()],
+        "file_path string, municipality int, prefix string")
+    frame = frame.select(*(columns or frame.columns),
+                         F.regexp_replace(F.col("_metadata.file_path"), "^file:/+", "/")
+                         .alias("file_path"))
+    frame = frame.join(F.broadcast(codes), "file_path").drop("file_path")
+    if "school_id" in frame.columns:
+        frame = frame.withColumn("school_id", F.concat(
+            F.col("prefix"), F.coalesce(F.col("school_id"), F.lit(""))))
+    frame = frame.drop("prefix")
+    view = f"ss_{name}"
+    frame.cache().createOrReplaceTempView(view)  # read once: every indicator reads it again
+    return view
+
+
+def no_spark_running() -> bool:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:  # spark_session says what to install
+        return True
+    return SparkSession.getActiveSession() is None
+
+
+def _uri_path(uri: str) -> str:
+    """A Spark file URI's path, still percent-encoded (``file:///a`` and ``file:/a``: ``/a``)."""
+    return re.sub("^file:/+", "/", uri)
+
+
+def spark_session(master: str | None, scratch: Path | None = None) -> Any:
+    """A Spark session: local on every core unless a cluster's master URL is given; its
+    shuffle and cache files in ``scratch`` (Spark's own default: the system's temporary
+    folder, kept until Python ends). Spark needs Java 17 or newer; without it this says so
+    instead of Java's trace."""
+    from .sources import SourceError
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise SourceError(_("the Spark engine needs PySpark: pip install "
+                            "'strategistatus[spark]'")) from None
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise SourceError(_("the Spark engine needs Java 17 or newer (Debian: apt-get "
+                            "install default-jre-headless)"))
+    builder = (SparkSession.builder.appName("strategistatus").master(master or "local[*]")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.shuffle.partitions", "8")
+               .config("spark.driver.memory", "4g")
+               .config("spark.pyspark.python", sys.executable)  # workers: this Python
+               .config("spark.driver.extraJavaOptions",
+                       f"-Dlog4j2.configurationFile={_log_settings().as_uri()}"))
+    if scratch is not None:
+        builder = builder.config("spark.local.dir", str(scratch))
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _log_settings() -> Path:
+    """Spark's log settings as strategistatus ships them: errors only."""
+    return Path(__file__).with_name("log4j2.properties")
