@@ -5,6 +5,8 @@ deleted when it closes, not left in the system's temporary folder until Python e
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -17,6 +19,7 @@ from strategistatus.national.sources import Country, find_exports
 from strategistatus.status.dates import data_date
 from strategistatus.strategy import load_strategy
 from strategistatus.workspace import init_workspace
+from test_cli import EXE
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 sys.path.insert(0, str(EXAMPLES))
@@ -41,3 +44,24 @@ def test_spark_leaves_no_rows_behind(tmp_path: Path) -> None:
         c.close()
     assert not scratch.exists()
     assert set(Path(tempfile.gettempdir()).glob("blockmgr-*")) <= before
+
+
+def test_a_damaged_file_is_named_on_spark_too(tmp_path: Path) -> None:
+    """A cut-off export file stops ``status --data --engine spark`` with the file's own path
+    and Spark's reason in one message: no Java trace, no 'unexpected problem'."""
+    ws = init_workspace(tmp_path / "ws", settings=settings("duckdb"))
+    for dataset, name in IMPORTS:
+        run_import(ws, dataset, EXAMPLES / "data" / name)
+    with ws.open_store(read_only=True) as store:
+        export_parquet(store, tmp_path / "ud", code=851, secret=ws.secret(),
+                       data_until=data_date(store))
+    staff = (tmp_path / "ud" / "staff.parquet").resolve()
+    staff.write_bytes(staff.read_bytes()[:-40])  # cut off: no footer
+    done = subprocess.run([EXE, "status", "--data", str(tmp_path / "ud"), "--engine", "spark",
+                           "--at", "2018-01-31"], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "COLUMNS": "300", "NO_COLOR": "1"})
+    said = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 1, said
+    assert f"{staff}: cannot be read as a Parquet file" in said, said
+    assert "at org.apache" not in said and "Traceback" not in said, said
+    assert "unexpected problem" not in said, said

@@ -32,7 +32,7 @@ from strategistatus.store.migrations import SCHEMA_VERSION
 
 from .export import FORMAT, FORMAT_VERSION, MANIFEST, TABLES
 from .parquet_views import ParquetViews
-from .spark_tables import no_spark_running, spark_session, spark_view
+from .spark_tables import no_spark_running, spark_session, spark_view, unreadable_file
 
 ENGINES = ("duckdb", "spark")
 
@@ -271,7 +271,11 @@ class Country:
     def unreadable(self, error: BaseException) -> SourceError | None:
         """An engine's error on an export file it cannot read (a damaged or cut-off file)
         as a SourceError naming the file; None when it is no such error."""
-        if self.engine != "duckdb" or not type(error).__module__.startswith(("duckdb", "_duckdb")):
+        if self.engine == "spark":
+            files = [str(e.file(name).resolve()) for e in self.exports for name in TABLES]
+            text = unreadable_file(error, files)
+            return None if text is None else SourceError(text)
+        if not type(error).__module__.startswith(("duckdb", "_duckdb")):
             return None
         text = self._views.unreadable(error)
         return None if text is None else SourceError(text)

@@ -52,6 +52,24 @@ def spark_view(spark: Any, name: str, files: dict[str, int], columns: tuple[str,
     return view
 
 
+def unreadable_file(error: BaseException, files: list[str]) -> str | None:
+    """Spark's error on one of ``files`` it cannot read (a damaged or cut-off file: its
+    FAILED_READ_FILE or "not a Parquet file") as one message naming the file; None when
+    the error names none of them. Spark names a file as a URI (``file:/a%20b/x.parquet``)."""
+    from urllib.parse import unquote
+
+    lines = [unquote(line) for line in str(error).splitlines()]
+    for line in lines:
+        named = next((f for f in files if f in line), None)
+        if named is None or not ("FAILED_READ_FILE" in line or "not a Parquet file" in line):
+            continue
+        reason = re.sub(r"^.*?(Exception|Error): (\[[A-Z_.]+\] )?", "", line.strip())
+        reason = re.sub(r"file:/*(?=/)", "", reason)[:300]
+        return _("{file}: cannot be read as a Parquet file ({reason})", file=named,
+                 reason=reason)
+    return None
+
+
 def no_spark_running() -> bool:
     try:
         from pyspark.sql import SparkSession
@@ -92,7 +110,7 @@ def spark_session(master: str | None, scratch: Path | None = None) -> Any:
     if scratch is not None:
         builder = builder.config("spark.local.dir", str(scratch))
     session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setLogLevel("OFF")  # its errors reach the command as exceptions
     return session
 
 
