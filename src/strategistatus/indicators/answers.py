@@ -148,13 +148,12 @@ class Asking:
             t = t.filter(t.school_id == ctx.school)
         excepted = excepted_grades(self.indicator)
         t = t.mutate(excepted=t.grade.isin(excepted) if excepted else ibis.literal(False))
-        keys = [k for k, on in (("period", kind is not None), ("school_id", "school" in self.by),
-                                # by municipality: by school where the units lack it
-                                ("municipality", "municipality" in self.by
-                                 and "municipality" in t.columns),
-                                ("school_id", "municipality" in self.by
-                                 and "municipality" not in t.columns),
-                                ("grade", "grade" in self.by)) if on] + ["excepted"]
+        # by municipality: by school where the units lack it (``base.units``)
+        home = "municipality" in self.by and "municipality" in t.columns
+        by_school = "school" in self.by or ("municipality" in self.by and not home)
+        keys = [k for k, on in (("period", kind is not None), ("school_id", by_school),
+                                ("municipality", home), ("grade", "grade" in self.by)) if on]
+        keys.append("excepted")
         return t.group_by(keys).aggregate(
             numerator=t.weight.sum(where=t.hit), denominator=t.weight.sum())
 

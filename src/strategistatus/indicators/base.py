@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
+import ibis.expr.operations as ops
 
 from .periods import PeriodKind, label_expr
 from .windows import held_in, moment
@@ -108,22 +109,12 @@ def units(school_id: Any, grade: Any, hit: Any, weight: Any = 1, period: Any = N
         "weight": ibis.literal(weight, type="int64") if isinstance(weight, int)
         else weight.cast("int64"),
     }
-    home = _municipality_beside(school_id)
-    if home is not None:
-        out["municipality"] = home
-    return out
-
-
-def _municipality_beside(school_id: Any) -> Any:
-    """The ``municipality`` column of the table ``school_id`` is a column of (the same
-    table's, for a join: the side the school id is from), if it has one."""
-    import ibis.expr.operations as ops
-
     op = school_id.op() if school_id is not None else None
-    if not isinstance(op, ops.Field) or "municipality" not in op.rel.schema:
-        return None
-    table = op.rel.to_expr()
-    return table["municipality"]
+    if isinstance(op, ops.Field) and "municipality" in op.rel.schema:
+        # the municipality of the table the school id is a column of (of a join: the
+        # municipality column beside it, from the same side)
+        out["municipality"] = op.rel.to_expr()["municipality"]
+    return out
 
 
 def active_devices(ctx: Context, day: dt.date, *, ownership: str | None = "kommune",

@@ -21,8 +21,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from strategistatus.i18n import _
-
 PARTITION = "municipality"
 
 
@@ -77,16 +75,17 @@ class ParquetViews:
             out.append(located)
         return out
 
-    def unreadable(self, error: BaseException) -> str | None:
-        """DuckDB's message on a file it cannot read, naming the export's file instead of
-        the path it was read by; None when the message names no file of these views."""
+    def unreadable(self, error: BaseException) -> tuple[str, str] | None:
+        """The export file DuckDB's error says it cannot read, and DuckDB's reason (naming
+        the export's file, not the path it was read by); None when it names no file of
+        these views."""
         text = str(error).strip().splitlines()[0] if str(error).strip() else ""
         named = next((real for alias, real in self._read_as.items() if alias in text), None)
         if named is None:
             return None
         for alias, real in self._read_as.items():
             text = text.replace(alias, real)
-        return _("{file}: cannot be read as a Parquet file ({reason})", file=named, reason=text)
+        return named, text
 
     def close(self) -> None:
         if self._folder is not None:

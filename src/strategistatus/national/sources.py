@@ -271,11 +271,13 @@ class Country:
     def unreadable(self, error: BaseException) -> SourceError | None:
         """An engine's error on an export file it cannot read (a damaged or cut-off file)
         as a SourceError naming the file; None when it is no such error."""
+        found = None
         if self.engine == "spark":
-            files = [str(e.file(name).resolve()) for e in self.exports for name in TABLES]
-            text = unreadable_file(error, files)
-            return None if text is None else SourceError(text)
-        if not type(error).__module__.startswith(("duckdb", "_duckdb")):
+            found = unreadable_file(error, [str(e.file(name).resolve()) for e in self.exports
+                                            for name in TABLES])
+        elif type(error).__module__.startswith(("duckdb", "_duckdb")):
+            found = self._views.unreadable(error)
+        if found is None:
             return None
-        text = self._views.unreadable(error)
-        return None if text is None else SourceError(text)
+        return SourceError(_("{file}: cannot be read as a Parquet file ({reason})",
+                             file=found[0], reason=found[1]))

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from strategistatus.i18n import _
 
 
 def spark_view(spark: Any, name: str, files: dict[str, int], columns: tuple[str, ...] | None,
-               prefix_of: Any) -> str:
+               prefix_of: Callable[[int], str]) -> str:
     """The files (a path: its municipality's code) as one cached Spark view of ``columns``
     (None: all), each row with its municipality and its school id made national
     (``prefix_of(code)`` before it, as on DuckDB); the view's name. Spark names a row's
@@ -52,10 +53,10 @@ def spark_view(spark: Any, name: str, files: dict[str, int], columns: tuple[str,
     return view
 
 
-def unreadable_file(error: BaseException, files: list[str]) -> str | None:
-    """Spark's error on one of ``files`` it cannot read (a damaged or cut-off file: its
-    FAILED_READ_FILE or "not a Parquet file") as one message naming the file; None when
-    the error names none of them. Spark names a file as a URI (``file:/a%20b/x.parquet``)."""
+def unreadable_file(error: BaseException, files: list[str]) -> tuple[str, str] | None:
+    """The one of ``files`` Spark's error says it cannot read (a damaged or cut-off file:
+    its FAILED_READ_FILE or "not a Parquet file"), and Spark's reason; None when the error
+    names none of them. Spark names a file as a URI (``file:/a%20b/x.parquet``)."""
     from urllib.parse import unquote
 
     lines = [unquote(line) for line in str(error).splitlines()]
@@ -64,9 +65,7 @@ def unreadable_file(error: BaseException, files: list[str]) -> str | None:
         if named is None or not ("FAILED_READ_FILE" in line or "not a Parquet file" in line):
             continue
         reason = re.sub(r"^.*?(Exception|Error): (\[[A-Z_.]+\] )?", "", line.strip())
-        reason = re.sub(r"file:/*(?=/)", "", reason)[:300]
-        return _("{file}: cannot be read as a Parquet file ({reason})", file=named,
-                 reason=reason)
+        return named, re.sub(r"file:/*(?=/)", "", reason)[:300]
     return None
 
 
