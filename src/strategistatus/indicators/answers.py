@@ -32,7 +32,16 @@ import ibis
 
 from . import batches, compiled, prepared, templates
 from .base import Context, Definition
-from .periods import Period, PeriodKind, cut, label_expr, period_of, periods_between
+from .periods import (
+    Period,
+    PeriodKind,
+    cut,
+    key_expr,
+    key_label,
+    label_expr,
+    period_of,
+    periods_between,
+)
 from .windows import windows
 
 STRATEGY_PERIODS = {"school_year": "school_year", "calendar_year": "year", "month": "month"}
@@ -142,8 +151,10 @@ class Asking:
         ctx, d, kind = self.ctx, self.d, self.kind
         one = only is not None and not d.stock and kind is not None
         t = units(ctx, d, self.indicator, kind, dates, since=one)
+        keyed = kind is not None and t.period.type().is_integer()  # a flow's (``flow_period``)
         if one and kind is not None:
-            t = t.filter(t.period == label_expr(dates["first"], kind))
+            first = (key_expr if keyed else label_expr)(dates["first"], kind)
+            t = t.filter(t.period == first)
         if ctx.school is not None:
             t = t.filter(t.school_id == ctx.school)
         excepted = excepted_grades(self.indicator)
@@ -154,8 +165,9 @@ class Asking:
         keys = [k for k, on in (("period", kind is not None), ("school_id", by_school),
                                 ("municipality", home), ("grade", "grade" in self.by)) if on]
         keys.append("excepted")
-        return t.group_by(keys).aggregate(
+        sums = t.group_by(keys).aggregate(
             numerator=t.weight.sum(where=t.hit), denominator=t.weight.sum())
+        return sums.mutate(period=key_label(sums.period, kind)) if keyed and kind else sums
 
 
 def records(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],

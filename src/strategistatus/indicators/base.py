@@ -7,8 +7,9 @@ enrolment, a course, a month's messages of one school and channel) with the colu
 dimensions asked for and sums them, so every figure is numerator / denominator of the same
 units, and each indicator only says what its units are, as an Ibis expression.
 
-* A *flow* indicator counts events in a period: its units carry the period label computed
-  from the event's date (``periods.label_expr``), cut at the measurement date.
+* A *flow* indicator counts events in a period: its units carry the period's key, a
+  whole number computed from the event's date (``periods.key_expr``), cut at the
+  measurement date; the runner names the periods after grouping (``periods.key_label``).
 * A *stock* indicator is measured at a date (a roster at D): its units are those of the
   last day of each period asked for (cut at D), all periods in one query over a table of
   them (``windows``); the units carry the period's label.
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import ibis
 import ibis.expr.operations as ops
 
-from .periods import PeriodKind, label_expr
+from .periods import PeriodKind, key_expr
 from .windows import held_in, moment
 
 if TYPE_CHECKING:
@@ -98,9 +99,11 @@ def register(definition: Definition) -> Definition:
 def units(school_id: Any, grade: Any, hit: Any, weight: Any = 1, period: Any = None) -> dict:
     """The columns of a units table, typed alike for every indicator; on many
     municipalities' tables (``national``) also the municipality of the row the school id is
-    from, so figures can be grouped by municipality without the school."""
+    from, so figures can be grouped by municipality without the school. ``period``: a
+    period's label (text), or its key (a whole number, ``flow_period``)."""
     out = {
         "period": (ibis.literal(period, type="string") if period is None or isinstance(period, str)
+                   else period.cast("int64") if period.type().is_integer()  # a period's key
                    else period.cast("string")),
         "school_id": school_id.cast("string") if school_id is not None
         else ibis.literal(None, type="string"),
@@ -125,8 +128,9 @@ def active_devices(ctx: Context, day: dt.date, *, ownership: str | None = "kommu
 
 
 def flow_period(day: Any, kind: PeriodKind | None) -> Any:
-    """The period label of each event's date, or NULL when no period is asked for."""
-    return None if kind is None else label_expr(day, kind)
+    """The key of the period of each event's date (``periods.key_expr``: the runner groups
+    by it and then names the periods), or NULL when no period is asked for."""
+    return None if kind is None else key_expr(day, kind)
 
 
 def in_grades(column: Any, grades: tuple[int, ...] | None) -> Any:

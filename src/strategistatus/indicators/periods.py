@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import ibis
-from ibis.expr.types import DateValue, StringValue
+from ibis.expr.types import DateValue, IntegerValue, StringValue
 
 PeriodKind = Literal["school_year", "year", "month"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("school_year", "year", "month")
@@ -71,12 +71,32 @@ def cut(period: Period, at: dt.date) -> Period:
     return period
 
 
+def key_expr(day: DateValue, kind: PeriodKind) -> IntegerValue:
+    """The period each date falls in as a whole number: the year (2017), the year and month
+    (201703), the calendar year a school year starts in (2016 for 2016/17). A flow's units
+    carry it (``base.flow_period``) and are grouped by it; the few groups are then named
+    (``key_label``). Making a text label of each of millions of events costs ten times as
+    much as the number (measured on DuckDB: 0,45 s against 0,05 s for 6,5 million courses).
+    """
+    year = day.year().cast("int64")
+    if kind == "year":
+        return year
+    if kind == "month":
+        return year * 100 + day.month()
+    return ibis.cases((day.month() >= 8, year), else_=year - 1)
+
+
+def key_label(key: IntegerValue, kind: PeriodKind) -> StringValue:
+    """The label of the period a key of ``key_expr`` stands for (``2017``, ``2017-03``,
+    ``2016/17``)."""
+    if kind == "year":
+        return key.cast("string")
+    if kind == "month":
+        year = (key - key % 100) // 100
+        return year.cast("string") + "-" + (key % 100).cast("string").lpad(2, "0")
+    return key.cast("string") + "/" + ((key + 1) % 100).cast("string").lpad(2, "0")
+
+
 def label_expr(day: DateValue, kind: PeriodKind) -> StringValue:
     """The label of the period each date falls in, as an engine expression."""
-    year = day.year()
-    if kind == "year":
-        return year.cast("string")
-    if kind == "month":
-        return year.cast("string") + "-" + day.month().cast("string").lpad(2, "0")
-    first = ibis.cases((day.month() >= 8, year), else_=year - 1)
-    return first.cast("string") + "/" + ((first + 1) % 100).cast("string").lpad(2, "0")
+    return key_label(key_expr(day, kind), kind)

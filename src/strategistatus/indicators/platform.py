@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 
 from .base import Context, Definition, flow_period, register, units
-from .periods import PeriodKind
+from .periods import PeriodKind, key_expr
 from .windows import roster_in
 
 
@@ -28,7 +28,7 @@ def _first_of_month(c: ibis.Table) -> ibis.Table:
     """Each author's first course of each month (author, first): a window starts on the
     first of a month, so an author made a course within it exactly when one of their
     months' first course falls within it (a tenth of the courses to join)."""
-    month = c.created.truncate("M")
+    month = key_expr(c.created, "month")  # a number: cheaper to group by than a date
     return c.group_by(author=c.author, month=month).aggregate(first=c.created.min())
 
 
@@ -57,9 +57,10 @@ def share_shared(ctx: Context, indicator, kind: PeriodKind | None):  # noqa: ANN
     c = c.filter(c.created <= ctx.on)
     if ctx.since is not None:
         c = c.filter(c.created >= ctx.since)
-    year_end = ibis.date(c.created.year(), 12, 31)
-    deadline = ibis.cases((year_end > ctx.on, ctx.on), else_=year_end)
-    hit = c.shared.notnull() & (c.shared <= deadline)
+    # shared by 31 December of the year created and by the date: as both are dates and a
+    # course is shared on or after its day created, the year is compared, not a date made
+    # for each course (a third of the query's time on the country's 6,5 million courses)
+    hit = c.shared.notnull() & (c.shared <= ctx.on) & (c.shared.year() <= c.created.year())
     return c.select(**units(c.school_id, c.grade, hit, period=flow_period(c.created, kind)))
 
 

@@ -1,26 +1,41 @@
 -- course_copies: by_month (duckdb); parameters: $at
 SELECT
-  "t1"."period",
-  "t1"."excepted",
-  SUM("t1"."weight") FILTER(WHERE
-    "t1"."hit") AS "numerator",
-  SUM("t1"."weight") AS "denominator"
+  CAST(CAST(FLOOR((
+    "t2"."period" - (
+      "t2"."period" % 100
+    )
+  ) / (
+    100
+  )) AS BIGINT) AS TEXT) || '-' || CASE
+    WHEN 2 <= LENGTH(CAST("t2"."period" % 100 AS TEXT))
+    THEN CAST("t2"."period" % 100 AS TEXT)
+    ELSE REPEAT('0', 2 - LENGTH(CAST("t2"."period" % 100 AS TEXT))) || CAST("t2"."period" % 100 AS TEXT)
+  END AS "period",
+  "t2"."excepted",
+  "t2"."numerator",
+  "t2"."denominator"
 FROM (
   SELECT
-    CAST(EXTRACT(year FROM "t0"."copied") AS TEXT) || '-' || CASE
-      WHEN 2 <= LENGTH(CAST(EXTRACT(month FROM "t0"."copied") AS TEXT))
-      THEN CAST(EXTRACT(month FROM "t0"."copied") AS TEXT)
-      ELSE REPEAT('0', 2 - LENGTH(CAST(EXTRACT(month FROM "t0"."copied") AS TEXT))) || CAST(EXTRACT(month FROM "t0"."copied") AS TEXT)
-    END AS "period",
-    "t0"."school_id",
-    CAST(NULL AS BIGINT) AS "grade",
-    TRUE AS "hit",
-    1 AS "weight",
-    FALSE AS "excepted"
-  FROM "course_copies" AS "t0"
-  WHERE
-    "t0"."copied" <= $at
-) AS "t1"
-GROUP BY
-  1,
-  2
+    "t1"."period",
+    "t1"."excepted",
+    SUM("t1"."weight") FILTER(WHERE
+      "t1"."hit") AS "numerator",
+    SUM("t1"."weight") AS "denominator"
+  FROM (
+    SELECT
+      (
+        CAST(EXTRACT(year FROM "t0"."copied") AS BIGINT) * 100
+      ) + EXTRACT(month FROM "t0"."copied") AS "period",
+      "t0"."school_id",
+      CAST(NULL AS BIGINT) AS "grade",
+      TRUE AS "hit",
+      1 AS "weight",
+      FALSE AS "excepted"
+    FROM "course_copies" AS "t0"
+    WHERE
+      "t0"."copied" <= $at
+  ) AS "t1"
+  GROUP BY
+    1,
+    2
+) AS "t2"

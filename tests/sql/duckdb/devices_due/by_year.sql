@@ -39,7 +39,7 @@ FROM (
     ) AS "t2"
     INNER JOIN (
       SELECT
-        CAST(EXTRACT(year FROM CAST("t3"."start" AS DATE)) AS TEXT) AS "period",
+        CAST(CAST(EXTRACT(year FROM CAST("t3"."start" AS DATE)) AS BIGINT) AS TEXT) AS "period",
         CAST("t3"."start" AS DATE) AS "first_day",
         LEAST(CAST("t3"."start" + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, $at) AS "last_day"
       FROM (

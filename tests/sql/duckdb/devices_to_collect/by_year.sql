@@ -1,7 +1,7 @@
 -- devices_to_collect: by_year (duckdb); parameters: $at, $first, $last
 WITH "t8" AS (
   SELECT
-    CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS TEXT) AS "period",
+    CAST(CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) AS TEXT) AS "period",
     CAST("t7"."start" AS DATE) AS "first_day",
     LEAST(CAST("t7"."start" + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, $at) AS "last_day"
   FROM (

@@ -1,61 +1,45 @@
 -- digital_communication: by_school_year (duckdb); parameters: $at
 SELECT
-  "t1"."period",
-  "t1"."excepted",
-  SUM("t1"."weight") FILTER(WHERE
-    "t1"."hit") AS "numerator",
-  SUM("t1"."weight") AS "denominator"
+  CAST("t2"."period" AS TEXT) || '/' || CASE
+    WHEN 2 <= LENGTH(CAST((
+      "t2"."period" + 1
+    ) % 100 AS TEXT))
+    THEN CAST((
+      "t2"."period" + 1
+    ) % 100 AS TEXT)
+    ELSE REPEAT('0', 2 - LENGTH(CAST((
+      "t2"."period" + 1
+    ) % 100 AS TEXT))) || CAST((
+      "t2"."period" + 1
+    ) % 100 AS TEXT)
+  END AS "period",
+  "t2"."excepted",
+  "t2"."numerator",
+  "t2"."denominator"
 FROM (
   SELECT
-    CAST(CASE
-      WHEN EXTRACT(month FROM "t0"."month") >= 8
-      THEN EXTRACT(year FROM "t0"."month")
-      ELSE EXTRACT(year FROM "t0"."month") - 1
-    END AS TEXT) || '/' || CASE
-      WHEN 2 <= LENGTH(
-        CAST((
-          CASE
-            WHEN EXTRACT(month FROM "t0"."month") >= 8
-            THEN EXTRACT(year FROM "t0"."month")
-            ELSE EXTRACT(year FROM "t0"."month") - 1
-          END + 1
-        ) % 100 AS TEXT)
-      )
-      THEN CAST((
-        CASE
-          WHEN EXTRACT(month FROM "t0"."month") >= 8
-          THEN EXTRACT(year FROM "t0"."month")
-          ELSE EXTRACT(year FROM "t0"."month") - 1
-        END + 1
-      ) % 100 AS TEXT)
-      ELSE REPEAT(
-        '0',
-        2 - LENGTH(
-          CAST((
-            CASE
-              WHEN EXTRACT(month FROM "t0"."month") >= 8
-              THEN EXTRACT(year FROM "t0"."month")
-              ELSE EXTRACT(year FROM "t0"."month") - 1
-            END + 1
-          ) % 100 AS TEXT)
-        )
-      ) || CAST((
-        CASE
-          WHEN EXTRACT(month FROM "t0"."month") >= 8
-          THEN EXTRACT(year FROM "t0"."month")
-          ELSE EXTRACT(year FROM "t0"."month") - 1
-        END + 1
-      ) % 100 AS TEXT)
-    END AS "period",
-    "t0"."school_id",
-    CAST(NULL AS BIGINT) AS "grade",
-    "t0"."digital" AS "hit",
-    "t0"."count" AS "weight",
-    FALSE AS "excepted"
-  FROM "messages" AS "t0"
-  WHERE
-    "t0"."month" <= $at
-) AS "t1"
-GROUP BY
-  1,
-  2
+    "t1"."period",
+    "t1"."excepted",
+    SUM("t1"."weight") FILTER(WHERE
+      "t1"."hit") AS "numerator",
+    SUM("t1"."weight") AS "denominator"
+  FROM (
+    SELECT
+      CASE
+        WHEN EXTRACT(month FROM "t0"."month") >= 8
+        THEN CAST(EXTRACT(year FROM "t0"."month") AS BIGINT)
+        ELSE CAST(EXTRACT(year FROM "t0"."month") AS BIGINT) - 1
+      END AS "period",
+      "t0"."school_id",
+      CAST(NULL AS BIGINT) AS "grade",
+      "t0"."digital" AS "hit",
+      "t0"."count" AS "weight",
+      FALSE AS "excepted"
+    FROM "messages" AS "t0"
+    WHERE
+      "t0"."month" <= $at
+  ) AS "t1"
+  GROUP BY
+    1,
+    2
+) AS "t2"

@@ -1,114 +1,64 @@
 -- digital_enrolment: by_school (duckdb); parameters: $at, $first
 SELECT
-  "t2"."period",
-  "t2"."school_id",
-  "t2"."excepted",
-  SUM("t2"."weight") FILTER(WHERE
-    "t2"."hit") AS "numerator",
-  SUM("t2"."weight") AS "denominator"
+  CAST("t3"."period" AS TEXT) || '/' || CASE
+    WHEN 2 <= LENGTH(CAST((
+      "t3"."period" + 1
+    ) % 100 AS TEXT))
+    THEN CAST((
+      "t3"."period" + 1
+    ) % 100 AS TEXT)
+    ELSE REPEAT('0', 2 - LENGTH(CAST((
+      "t3"."period" + 1
+    ) % 100 AS TEXT))) || CAST((
+      "t3"."period" + 1
+    ) % 100 AS TEXT)
+  END AS "period",
+  "t3"."school_id",
+  "t3"."excepted",
+  "t3"."numerator",
+  "t3"."denominator"
 FROM (
   SELECT
-    "t1"."period",
-    "t1"."school_id",
-    "t1"."grade",
-    "t1"."hit",
-    "t1"."weight",
-    FALSE AS "excepted"
+    "t2"."period",
+    "t2"."school_id",
+    "t2"."excepted",
+    SUM("t2"."weight") FILTER(WHERE
+      "t2"."hit") AS "numerator",
+    SUM("t2"."weight") AS "denominator"
   FROM (
     SELECT
-      CAST(CASE
-        WHEN EXTRACT(month FROM "t0"."received") >= 8
-        THEN EXTRACT(year FROM "t0"."received")
-        ELSE EXTRACT(year FROM "t0"."received") - 1
-      END AS TEXT) || '/' || CASE
-        WHEN 2 <= LENGTH(
-          CAST((
-            CASE
-              WHEN EXTRACT(month FROM "t0"."received") >= 8
-              THEN EXTRACT(year FROM "t0"."received")
-              ELSE EXTRACT(year FROM "t0"."received") - 1
-            END + 1
-          ) % 100 AS TEXT)
-        )
-        THEN CAST((
-          CASE
-            WHEN EXTRACT(month FROM "t0"."received") >= 8
-            THEN EXTRACT(year FROM "t0"."received")
-            ELSE EXTRACT(year FROM "t0"."received") - 1
-          END + 1
-        ) % 100 AS TEXT)
-        ELSE REPEAT(
-          '0',
-          2 - LENGTH(
-            CAST((
-              CASE
-                WHEN EXTRACT(month FROM "t0"."received") >= 8
-                THEN EXTRACT(year FROM "t0"."received")
-                ELSE EXTRACT(year FROM "t0"."received") - 1
-              END + 1
-            ) % 100 AS TEXT)
-          )
-        ) || CAST((
-          CASE
-            WHEN EXTRACT(month FROM "t0"."received") >= 8
-            THEN EXTRACT(year FROM "t0"."received")
-            ELSE EXTRACT(year FROM "t0"."received") - 1
-          END + 1
-        ) % 100 AS TEXT)
-      END AS "period",
-      "t0"."school_id",
-      CAST(NULL AS BIGINT) AS "grade",
-      "t0"."channel" = 'digital' AS "hit",
-      1 AS "weight"
-    FROM "enrolments" AS "t0"
+      "t1"."period",
+      "t1"."school_id",
+      "t1"."grade",
+      "t1"."hit",
+      "t1"."weight",
+      FALSE AS "excepted"
+    FROM (
+      SELECT
+        CASE
+          WHEN EXTRACT(month FROM "t0"."received") >= 8
+          THEN CAST(EXTRACT(year FROM "t0"."received") AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM "t0"."received") AS BIGINT) - 1
+        END AS "period",
+        "t0"."school_id",
+        CAST(NULL AS BIGINT) AS "grade",
+        "t0"."channel" = 'digital' AS "hit",
+        1 AS "weight"
+      FROM "enrolments" AS "t0"
+      WHERE
+        "t0"."kind" IN ('skolestart', 'dus')
+        AND "t0"."received" <= $at
+        AND "t0"."received" >= $first
+    ) AS "t1"
     WHERE
-      "t0"."kind" IN ('skolestart', 'dus')
-      AND "t0"."received" <= $at
-      AND "t0"."received" >= $first
-  ) AS "t1"
-  WHERE
-    "t1"."period" = CAST(CASE
-      WHEN EXTRACT(month FROM $first) >= 8
-      THEN EXTRACT(year FROM $first)
-      ELSE EXTRACT(year FROM $first) - 1
-    END AS TEXT) || '/' || CASE
-      WHEN 2 <= LENGTH(
-        CAST((
-          CASE
-            WHEN EXTRACT(month FROM $first) >= 8
-            THEN EXTRACT(year FROM $first)
-            ELSE EXTRACT(year FROM $first) - 1
-          END + 1
-        ) % 100 AS TEXT)
-      )
-      THEN CAST((
-        CASE
-          WHEN EXTRACT(month FROM $first) >= 8
-          THEN EXTRACT(year FROM $first)
-          ELSE EXTRACT(year FROM $first) - 1
-        END + 1
-      ) % 100 AS TEXT)
-      ELSE REPEAT(
-        '0',
-        2 - LENGTH(
-          CAST((
-            CASE
-              WHEN EXTRACT(month FROM $first) >= 8
-              THEN EXTRACT(year FROM $first)
-              ELSE EXTRACT(year FROM $first) - 1
-            END + 1
-          ) % 100 AS TEXT)
-        )
-      ) || CAST((
-        CASE
-          WHEN EXTRACT(month FROM $first) >= 8
-          THEN EXTRACT(year FROM $first)
-          ELSE EXTRACT(year FROM $first) - 1
-        END + 1
-      ) % 100 AS TEXT)
-    END
-) AS "t2"
-GROUP BY
-  1,
-  2,
-  3
+      "t1"."period" = CASE
+        WHEN EXTRACT(month FROM $first) >= 8
+        THEN CAST(EXTRACT(year FROM $first) AS BIGINT)
+        ELSE CAST(EXTRACT(year FROM $first) AS BIGINT) - 1
+      END
+  ) AS "t2"
+  GROUP BY
+    1,
+    2,
+    3
+) AS "t3"

@@ -1,22 +1,29 @@
 -- digital_enrolment: by_year (duckdb); parameters: $at
 SELECT
-  "t1"."period",
-  "t1"."excepted",
-  SUM("t1"."weight") FILTER(WHERE
-    "t1"."hit") AS "numerator",
-  SUM("t1"."weight") AS "denominator"
+  CAST("t2"."period" AS TEXT) AS "period",
+  "t2"."excepted",
+  "t2"."numerator",
+  "t2"."denominator"
 FROM (
   SELECT
-    CAST(EXTRACT(year FROM "t0"."received") AS TEXT) AS "period",
-    "t0"."school_id",
-    CAST(NULL AS BIGINT) AS "grade",
-    "t0"."channel" = 'digital' AS "hit",
-    1 AS "weight",
-    FALSE AS "excepted"
-  FROM "enrolments" AS "t0"
-  WHERE
-    "t0"."kind" IN ('skolestart', 'dus') AND "t0"."received" <= $at
-) AS "t1"
-GROUP BY
-  1,
-  2
+    "t1"."period",
+    "t1"."excepted",
+    SUM("t1"."weight") FILTER(WHERE
+      "t1"."hit") AS "numerator",
+    SUM("t1"."weight") AS "denominator"
+  FROM (
+    SELECT
+      CAST(EXTRACT(year FROM "t0"."received") AS BIGINT) AS "period",
+      "t0"."school_id",
+      CAST(NULL AS BIGINT) AS "grade",
+      "t0"."channel" = 'digital' AS "hit",
+      1 AS "weight",
+      FALSE AS "excepted"
+    FROM "enrolments" AS "t0"
+    WHERE
+      "t0"."kind" IN ('skolestart', 'dus') AND "t0"."received" <= $at
+  ) AS "t1"
+  GROUP BY
+    1,
+    2
+) AS "t2"

@@ -19,23 +19,23 @@ FROM (
     AND "t0"."published" <= $at
     AND "t0"."school_year" <= CAST(CASE
       WHEN EXTRACT(month FROM $at) >= 8
-      THEN EXTRACT(year FROM $at)
-      ELSE EXTRACT(year FROM $at) - 1
+      THEN CAST(EXTRACT(year FROM $at) AS BIGINT)
+      ELSE CAST(EXTRACT(year FROM $at) AS BIGINT) - 1
     END AS TEXT) || '/' || CASE
       WHEN 2 <= LENGTH(
         CAST((
           CASE
             WHEN EXTRACT(month FROM $at) >= 8
-            THEN EXTRACT(year FROM $at)
-            ELSE EXTRACT(year FROM $at) - 1
+            THEN CAST(EXTRACT(year FROM $at) AS BIGINT)
+            ELSE CAST(EXTRACT(year FROM $at) AS BIGINT) - 1
           END + 1
         ) % 100 AS TEXT)
       )
       THEN CAST((
         CASE
           WHEN EXTRACT(month FROM $at) >= 8
-          THEN EXTRACT(year FROM $at)
-          ELSE EXTRACT(year FROM $at) - 1
+          THEN CAST(EXTRACT(year FROM $at) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM $at) AS BIGINT) - 1
         END + 1
       ) % 100 AS TEXT)
       ELSE REPEAT(
@@ -44,38 +44,38 @@ FROM (
           CAST((
             CASE
               WHEN EXTRACT(month FROM $at) >= 8
-              THEN EXTRACT(year FROM $at)
-              ELSE EXTRACT(year FROM $at) - 1
+              THEN CAST(EXTRACT(year FROM $at) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM $at) AS BIGINT) - 1
             END + 1
           ) % 100 AS TEXT)
         )
       ) || CAST((
         CASE
           WHEN EXTRACT(month FROM $at) >= 8
-          THEN EXTRACT(year FROM $at)
-          ELSE EXTRACT(year FROM $at) - 1
+          THEN CAST(EXTRACT(year FROM $at) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM $at) AS BIGINT) - 1
         END + 1
       ) % 100 AS TEXT)
     END
     AND "t0"."school_year" = CAST(CASE
       WHEN EXTRACT(month FROM $first) >= 8
-      THEN EXTRACT(year FROM $first)
-      ELSE EXTRACT(year FROM $first) - 1
+      THEN CAST(EXTRACT(year FROM $first) AS BIGINT)
+      ELSE CAST(EXTRACT(year FROM $first) AS BIGINT) - 1
     END AS TEXT) || '/' || CASE
       WHEN 2 <= LENGTH(
         CAST((
           CASE
             WHEN EXTRACT(month FROM $first) >= 8
-            THEN EXTRACT(year FROM $first)
-            ELSE EXTRACT(year FROM $first) - 1
+            THEN CAST(EXTRACT(year FROM $first) AS BIGINT)
+            ELSE CAST(EXTRACT(year FROM $first) AS BIGINT) - 1
           END + 1
         ) % 100 AS TEXT)
       )
       THEN CAST((
         CASE
           WHEN EXTRACT(month FROM $first) >= 8
-          THEN EXTRACT(year FROM $first)
-          ELSE EXTRACT(year FROM $first) - 1
+          THEN CAST(EXTRACT(year FROM $first) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM $first) AS BIGINT) - 1
         END + 1
       ) % 100 AS TEXT)
       ELSE REPEAT(
@@ -84,16 +84,16 @@ FROM (
           CAST((
             CASE
               WHEN EXTRACT(month FROM $first) >= 8
-              THEN EXTRACT(year FROM $first)
-              ELSE EXTRACT(year FROM $first) - 1
+              THEN CAST(EXTRACT(year FROM $first) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM $first) AS BIGINT) - 1
             END + 1
           ) % 100 AS TEXT)
         )
       ) || CAST((
         CASE
           WHEN EXTRACT(month FROM $first) >= 8
-          THEN EXTRACT(year FROM $first)
-          ELSE EXTRACT(year FROM $first) - 1
+          THEN CAST(EXTRACT(year FROM $first) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM $first) AS BIGINT) - 1
         END + 1
       ) % 100 AS TEXT)
     END

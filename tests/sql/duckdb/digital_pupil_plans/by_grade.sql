@@ -3,23 +3,23 @@ WITH "t8" AS (
   SELECT
     CAST(CASE
       WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-      THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-      ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+      THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
+      ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
     END AS TEXT) || '/' || CASE
       WHEN 2 <= LENGTH(
         CAST((
           CASE
             WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-            THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-            ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+            THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
+            ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
           END + 1
         ) % 100 AS TEXT)
       )
       THEN CAST((
         CASE
           WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-          THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-          ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+          THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
         END + 1
       ) % 100 AS TEXT)
       ELSE REPEAT(
@@ -28,16 +28,16 @@ WITH "t8" AS (
           CAST((
             CASE
               WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-              THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-              ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+              THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
             END + 1
           ) % 100 AS TEXT)
         )
       ) || CAST((
         CASE
           WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-          THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-          ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+          THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
         END + 1
       ) % 100 AS TEXT)
     END AS "period",
@@ -71,14 +71,14 @@ FROM (
     FALSE AS "excepted"
   FROM (
     SELECT
-      "t19"."period",
-      "t19"."school_id",
-      CAST("t19"."grade" AS BIGINT) AS "grade",
+      "t18"."period",
+      "t18"."school_id",
+      CAST("t18"."grade" AS BIGINT) AS "grade",
       "t20"."planned" IS NOT NULL AS "hit",
       1 AS "weight"
     FROM (
       SELECT
-        "t16".*
+        "t15".*
         EXCLUDE ("latest")
       FROM (
         SELECT
@@ -114,8 +114,8 @@ FROM (
             1
         ) AS "t14"
           ON "t2"."snapshot_date" = "t14"."latest"
-      ) AS "t16"
-    ) AS "t19"
+      ) AS "t15"
+    ) AS "t18"
     LEFT OUTER JOIN (
       SELECT DISTINCT
         *
@@ -133,23 +133,23 @@ FROM (
         INNER JOIN "t8" AS "t10"
           ON "t6"."school_year" = CAST(CASE
             WHEN EXTRACT(month FROM "t10"."last_day") >= 8
-            THEN EXTRACT(year FROM "t10"."last_day")
-            ELSE EXTRACT(year FROM "t10"."last_day") - 1
+            THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
+            ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
           END AS TEXT) || '/' || CASE
             WHEN 2 <= LENGTH(
               CAST((
                 CASE
                   WHEN EXTRACT(month FROM "t10"."last_day") >= 8
-                  THEN EXTRACT(year FROM "t10"."last_day")
-                  ELSE EXTRACT(year FROM "t10"."last_day") - 1
+                  THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
+                  ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
                 END + 1
               ) % 100 AS TEXT)
             )
             THEN CAST((
               CASE
                 WHEN EXTRACT(month FROM "t10"."last_day") >= 8
-                THEN EXTRACT(year FROM "t10"."last_day")
-                ELSE EXTRACT(year FROM "t10"."last_day") - 1
+                THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
               END + 1
             ) % 100 AS TEXT)
             ELSE REPEAT(
@@ -158,23 +158,23 @@ FROM (
                 CAST((
                   CASE
                     WHEN EXTRACT(month FROM "t10"."last_day") >= 8
-                    THEN EXTRACT(year FROM "t10"."last_day")
-                    ELSE EXTRACT(year FROM "t10"."last_day") - 1
+                    THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
+                    ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
                   END + 1
                 ) % 100 AS TEXT)
               )
             ) || CAST((
               CASE
                 WHEN EXTRACT(month FROM "t10"."last_day") >= 8
-                THEN EXTRACT(year FROM "t10"."last_day")
-                ELSE EXTRACT(year FROM "t10"."last_day") - 1
+                THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
               END + 1
             ) % 100 AS TEXT)
           END
           AND "t6"."published" <= "t10"."last_day"
-      ) AS "t15"
+      ) AS "t16"
     ) AS "t20"
-      ON "t19"."period" = "t20"."in_period" AND "t19"."pupil" = "t20"."planned"
+      ON "t18"."period" = "t20"."in_period" AND "t18"."pupil" = "t20"."planned"
   ) AS "t21"
 ) AS "t22"
 GROUP BY

@@ -29,23 +29,23 @@ FROM (
       SELECT
         CAST(CASE
           WHEN EXTRACT(month FROM CAST("t6"."start" AS DATE)) >= 8
-          THEN EXTRACT(year FROM CAST("t6"."start" AS DATE))
-          ELSE EXTRACT(year FROM CAST("t6"."start" AS DATE)) - 1
+          THEN CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) - 1
         END AS TEXT) || '/' || CASE
           WHEN 2 <= LENGTH(
             CAST((
               CASE
                 WHEN EXTRACT(month FROM CAST("t6"."start" AS DATE)) >= 8
-                THEN EXTRACT(year FROM CAST("t6"."start" AS DATE))
-                ELSE EXTRACT(year FROM CAST("t6"."start" AS DATE)) - 1
+                THEN CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) - 1
               END + 1
             ) % 100 AS TEXT)
           )
           THEN CAST((
             CASE
               WHEN EXTRACT(month FROM CAST("t6"."start" AS DATE)) >= 8
-              THEN EXTRACT(year FROM CAST("t6"."start" AS DATE))
-              ELSE EXTRACT(year FROM CAST("t6"."start" AS DATE)) - 1
+              THEN CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) - 1
             END + 1
           ) % 100 AS TEXT)
           ELSE REPEAT(
@@ -54,16 +54,16 @@ FROM (
               CAST((
                 CASE
                   WHEN EXTRACT(month FROM CAST("t6"."start" AS DATE)) >= 8
-                  THEN EXTRACT(year FROM CAST("t6"."start" AS DATE))
-                  ELSE EXTRACT(year FROM CAST("t6"."start" AS DATE)) - 1
+                  THEN CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT)
+                  ELSE CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) - 1
                 END + 1
               ) % 100 AS TEXT)
             )
           ) || CAST((
             CASE
               WHEN EXTRACT(month FROM CAST("t6"."start" AS DATE)) >= 8
-              THEN EXTRACT(year FROM CAST("t6"."start" AS DATE))
-              ELSE EXTRACT(year FROM CAST("t6"."start" AS DATE)) - 1
+              THEN CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) - 1
             END + 1
           ) % 100 AS TEXT)
         END AS "period"
@@ -96,23 +96,23 @@ FROM (
           SELECT
             CAST(CASE
               WHEN EXTRACT(month FROM CAST("t6"."start" AS DATE)) >= 8
-              THEN EXTRACT(year FROM CAST("t6"."start" AS DATE))
-              ELSE EXTRACT(year FROM CAST("t6"."start" AS DATE)) - 1
+              THEN CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) - 1
             END AS TEXT) || '/' || CASE
               WHEN 2 <= LENGTH(
                 CAST((
                   CASE
                     WHEN EXTRACT(month FROM CAST("t6"."start" AS DATE)) >= 8
-                    THEN EXTRACT(year FROM CAST("t6"."start" AS DATE))
-                    ELSE EXTRACT(year FROM CAST("t6"."start" AS DATE)) - 1
+                    THEN CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT)
+                    ELSE CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) - 1
                   END + 1
                 ) % 100 AS TEXT)
               )
               THEN CAST((
                 CASE
                   WHEN EXTRACT(month FROM CAST("t6"."start" AS DATE)) >= 8
-                  THEN EXTRACT(year FROM CAST("t6"."start" AS DATE))
-                  ELSE EXTRACT(year FROM CAST("t6"."start" AS DATE)) - 1
+                  THEN CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT)
+                  ELSE CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) - 1
                 END + 1
               ) % 100 AS TEXT)
               ELSE REPEAT(
@@ -121,16 +121,16 @@ FROM (
                   CAST((
                     CASE
                       WHEN EXTRACT(month FROM CAST("t6"."start" AS DATE)) >= 8
-                      THEN EXTRACT(year FROM CAST("t6"."start" AS DATE))
-                      ELSE EXTRACT(year FROM CAST("t6"."start" AS DATE)) - 1
+                      THEN CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT)
+                      ELSE CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) - 1
                     END + 1
                   ) % 100 AS TEXT)
                 )
               ) || CAST((
                 CASE
                   WHEN EXTRACT(month FROM CAST("t6"."start" AS DATE)) >= 8
-                  THEN EXTRACT(year FROM CAST("t6"."start" AS DATE))
-                  ELSE EXTRACT(year FROM CAST("t6"."start" AS DATE)) - 1
+                  THEN CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT)
+                  ELSE CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) - 1
                 END + 1
               ) % 100 AS TEXT)
             END AS "period",

@@ -27,10 +27,49 @@ FROM (
     ) AS "t4"
     CROSS JOIN (
       SELECT
-        CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS TEXT) || '-' || CASE
-          WHEN 2 <= LENGTH(CAST(EXTRACT(month FROM CAST("t9"."start" AS DATE)) AS TEXT))
-          THEN CAST(EXTRACT(month FROM CAST("t9"."start" AS DATE)) AS TEXT)
-          ELSE REPEAT('0', 2 - LENGTH(CAST(EXTRACT(month FROM CAST("t9"."start" AS DATE)) AS TEXT))) || CAST(EXTRACT(month FROM CAST("t9"."start" AS DATE)) AS TEXT)
+        CAST(CAST(FLOOR(
+          (
+            (
+              (
+                CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+              ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+            ) - (
+              (
+                (
+                  CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+                ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+              ) % 100
+            )
+          ) / (
+            100
+          )
+        ) AS BIGINT) AS TEXT) || '-' || CASE
+          WHEN 2 <= LENGTH(
+            CAST((
+              (
+                CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+              ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+            ) % 100 AS TEXT)
+          )
+          THEN CAST((
+            (
+              CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+            ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+          ) % 100 AS TEXT)
+          ELSE REPEAT(
+            '0',
+            2 - LENGTH(
+              CAST((
+                (
+                  CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+                ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+              ) % 100 AS TEXT)
+            )
+          ) || CAST((
+            (
+              CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+            ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+          ) % 100 AS TEXT)
         END AS "period"
       FROM (
         SELECT
@@ -74,10 +113,49 @@ FROM (
             ) AS "t8"
             INNER JOIN (
               SELECT
-                CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS TEXT) || '-' || CASE
-                  WHEN 2 <= LENGTH(CAST(EXTRACT(month FROM CAST("t9"."start" AS DATE)) AS TEXT))
-                  THEN CAST(EXTRACT(month FROM CAST("t9"."start" AS DATE)) AS TEXT)
-                  ELSE REPEAT('0', 2 - LENGTH(CAST(EXTRACT(month FROM CAST("t9"."start" AS DATE)) AS TEXT))) || CAST(EXTRACT(month FROM CAST("t9"."start" AS DATE)) AS TEXT)
+                CAST(CAST(FLOOR(
+                  (
+                    (
+                      (
+                        CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+                      ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+                    ) - (
+                      (
+                        (
+                          CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+                        ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+                      ) % 100
+                    )
+                  ) / (
+                    100
+                  )
+                ) AS BIGINT) AS TEXT) || '-' || CASE
+                  WHEN 2 <= LENGTH(
+                    CAST((
+                      (
+                        CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+                      ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+                    ) % 100 AS TEXT)
+                  )
+                  THEN CAST((
+                    (
+                      CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+                    ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+                  ) % 100 AS TEXT)
+                  ELSE REPEAT(
+                    '0',
+                    2 - LENGTH(
+                      CAST((
+                        (
+                          CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+                        ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+                      ) % 100 AS TEXT)
+                    )
+                  ) || CAST((
+                    (
+                      CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) * 100
+                    ) + EXTRACT(month FROM CAST("t9"."start" AS DATE))
+                  ) % 100 AS TEXT)
                 END AS "period",
                 CAST("t9"."start" AS DATE) AS "first_day",
                 LEAST(CAST("t9"."start" + INTERVAL '1' MONTH AS DATE) - INTERVAL '1' DAY, $at) AS "last_day"

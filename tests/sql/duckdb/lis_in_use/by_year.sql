@@ -15,7 +15,7 @@ FROM (
     FALSE AS "excepted"
   FROM (
     SELECT
-      "t11"."period",
+      "t12"."period",
       "t4"."school_id",
       CAST(NULL AS BIGINT) AS "grade",
       "t19"."used_school" IS NOT NULL AS "hit",
@@ -27,7 +27,7 @@ FROM (
     ) AS "t4"
     CROSS JOIN (
       SELECT
-        CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS TEXT) AS "period"
+        CAST(CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) AS TEXT) AS "period"
       FROM (
         SELECT
           UNNEST(
@@ -38,7 +38,7 @@ FROM (
             )
           ) AS "start"
       ) AS "t9"
-    ) AS "t11"
+    ) AS "t12"
     LEFT OUTER JOIN (
       SELECT DISTINCT
         *
@@ -70,7 +70,7 @@ FROM (
             ) AS "t8"
             INNER JOIN (
               SELECT
-                CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS TEXT) AS "period",
+                CAST(CAST(EXTRACT(year FROM CAST("t9"."start" AS DATE)) AS BIGINT) AS TEXT) AS "period",
                 CAST("t9"."start" AS DATE) AS "first_day",
                 LEAST(CAST("t9"."start" + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, $at) AS "last_day"
               FROM (
@@ -93,7 +93,7 @@ FROM (
           ON "t7"."name" = "t16"."who"
       ) AS "t17"
     ) AS "t19"
-      ON "t11"."period" = "t19"."in_period" AND "t4"."school_id" = "t19"."used_school"
+      ON "t12"."period" = "t19"."in_period" AND "t4"."school_id" = "t19"."used_school"
   ) AS "t20"
 ) AS "t21"
 GROUP BY

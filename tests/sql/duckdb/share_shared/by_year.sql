@@ -1,31 +1,37 @@
 -- share_shared: by_year (duckdb); parameters: $at
 SELECT
-  "t1"."period",
-  "t1"."excepted",
-  SUM("t1"."weight") FILTER(WHERE
-    "t1"."hit") AS "numerator",
-  SUM("t1"."weight") AS "denominator"
+  CAST("t2"."period" AS TEXT) AS "period",
+  "t2"."excepted",
+  "t2"."numerator",
+  "t2"."denominator"
 FROM (
   SELECT
-    CAST(EXTRACT(year FROM "t0"."created") AS TEXT) AS "period",
-    "t0"."school_id",
-    CAST("t0"."grade" AS BIGINT) AS "grade",
-    (
-      "t0"."shared" IS NOT NULL
-    )
-    AND (
-      "t0"."shared" <= CASE
-        WHEN MAKE_DATE(EXTRACT(year FROM "t0"."created"), 12, 31) > $at
-        THEN $at
-        ELSE MAKE_DATE(EXTRACT(year FROM "t0"."created"), 12, 31)
-      END
-    ) AS "hit",
-    1 AS "weight",
-    FALSE AS "excepted"
-  FROM "courses" AS "t0"
-  WHERE
-    "t0"."created" <= $at
-) AS "t1"
-GROUP BY
-  1,
-  2
+    "t1"."period",
+    "t1"."excepted",
+    SUM("t1"."weight") FILTER(WHERE
+      "t1"."hit") AS "numerator",
+    SUM("t1"."weight") AS "denominator"
+  FROM (
+    SELECT
+      CAST(EXTRACT(year FROM "t0"."created") AS BIGINT) AS "period",
+      "t0"."school_id",
+      CAST("t0"."grade" AS BIGINT) AS "grade",
+      (
+        "t0"."shared" IS NOT NULL
+      )
+      AND (
+        "t0"."shared" <= $at
+      )
+      AND (
+        EXTRACT(year FROM "t0"."shared") <= EXTRACT(year FROM "t0"."created")
+      ) AS "hit",
+      1 AS "weight",
+      FALSE AS "excepted"
+    FROM "courses" AS "t0"
+    WHERE
+      "t0"."created" <= $at
+  ) AS "t1"
+  GROUP BY
+    1,
+    2
+) AS "t2"

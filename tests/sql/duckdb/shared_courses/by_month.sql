@@ -1,26 +1,41 @@
 -- shared_courses: by_month (duckdb); parameters: $at
 SELECT
-  "t1"."period",
-  "t1"."excepted",
-  SUM("t1"."weight") FILTER(WHERE
-    "t1"."hit") AS "numerator",
-  SUM("t1"."weight") AS "denominator"
+  CAST(CAST(FLOOR((
+    "t2"."period" - (
+      "t2"."period" % 100
+    )
+  ) / (
+    100
+  )) AS BIGINT) AS TEXT) || '-' || CASE
+    WHEN 2 <= LENGTH(CAST("t2"."period" % 100 AS TEXT))
+    THEN CAST("t2"."period" % 100 AS TEXT)
+    ELSE REPEAT('0', 2 - LENGTH(CAST("t2"."period" % 100 AS TEXT))) || CAST("t2"."period" % 100 AS TEXT)
+  END AS "period",
+  "t2"."excepted",
+  "t2"."numerator",
+  "t2"."denominator"
 FROM (
   SELECT
-    CAST(EXTRACT(year FROM "t0"."shared") AS TEXT) || '-' || CASE
-      WHEN 2 <= LENGTH(CAST(EXTRACT(month FROM "t0"."shared") AS TEXT))
-      THEN CAST(EXTRACT(month FROM "t0"."shared") AS TEXT)
-      ELSE REPEAT('0', 2 - LENGTH(CAST(EXTRACT(month FROM "t0"."shared") AS TEXT))) || CAST(EXTRACT(month FROM "t0"."shared") AS TEXT)
-    END AS "period",
-    "t0"."school_id",
-    CAST("t0"."grade" AS BIGINT) AS "grade",
-    TRUE AS "hit",
-    1 AS "weight",
-    FALSE AS "excepted"
-  FROM "courses" AS "t0"
-  WHERE
-    "t0"."shared" IS NOT NULL AND "t0"."shared" <= $at
-) AS "t1"
-GROUP BY
-  1,
-  2
+    "t1"."period",
+    "t1"."excepted",
+    SUM("t1"."weight") FILTER(WHERE
+      "t1"."hit") AS "numerator",
+    SUM("t1"."weight") AS "denominator"
+  FROM (
+    SELECT
+      (
+        CAST(EXTRACT(year FROM "t0"."shared") AS BIGINT) * 100
+      ) + EXTRACT(month FROM "t0"."shared") AS "period",
+      "t0"."school_id",
+      CAST("t0"."grade" AS BIGINT) AS "grade",
+      TRUE AS "hit",
+      1 AS "weight",
+      FALSE AS "excepted"
+    FROM "courses" AS "t0"
+    WHERE
+      "t0"."shared" IS NOT NULL AND "t0"."shared" <= $at
+  ) AS "t1"
+  GROUP BY
+    1,
+    2
+) AS "t2"

@@ -1,10 +1,49 @@
 -- staff_devices: by_month (duckdb); parameters: $at, $first, $last
 WITH "t8" AS (
   SELECT
-    CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS TEXT) || '-' || CASE
-      WHEN 2 <= LENGTH(CAST(EXTRACT(month FROM CAST("t7"."start" AS DATE)) AS TEXT))
-      THEN CAST(EXTRACT(month FROM CAST("t7"."start" AS DATE)) AS TEXT)
-      ELSE REPEAT('0', 2 - LENGTH(CAST(EXTRACT(month FROM CAST("t7"."start" AS DATE)) AS TEXT))) || CAST(EXTRACT(month FROM CAST("t7"."start" AS DATE)) AS TEXT)
+    CAST(CAST(FLOOR(
+      (
+        (
+          (
+            CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) * 100
+          ) + EXTRACT(month FROM CAST("t7"."start" AS DATE))
+        ) - (
+          (
+            (
+              CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) * 100
+            ) + EXTRACT(month FROM CAST("t7"."start" AS DATE))
+          ) % 100
+        )
+      ) / (
+        100
+      )
+    ) AS BIGINT) AS TEXT) || '-' || CASE
+      WHEN 2 <= LENGTH(
+        CAST((
+          (
+            CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) * 100
+          ) + EXTRACT(month FROM CAST("t7"."start" AS DATE))
+        ) % 100 AS TEXT)
+      )
+      THEN CAST((
+        (
+          CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) * 100
+        ) + EXTRACT(month FROM CAST("t7"."start" AS DATE))
+      ) % 100 AS TEXT)
+      ELSE REPEAT(
+        '0',
+        2 - LENGTH(
+          CAST((
+            (
+              CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) * 100
+            ) + EXTRACT(month FROM CAST("t7"."start" AS DATE))
+          ) % 100 AS TEXT)
+        )
+      ) || CAST((
+        (
+          CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) * 100
+        ) + EXTRACT(month FROM CAST("t7"."start" AS DATE))
+      ) % 100 AS TEXT)
     END AS "period",
     CAST("t7"."start" AS DATE) AS "first_day",
     LEAST(CAST("t7"."start" + INTERVAL '1' MONTH AS DATE) - INTERVAL '1' DAY, $at) AS "last_day"

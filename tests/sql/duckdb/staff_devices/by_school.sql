@@ -3,23 +3,23 @@ WITH "t8" AS (
   SELECT
     CAST(CASE
       WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-      THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-      ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+      THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
+      ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
     END AS TEXT) || '/' || CASE
       WHEN 2 <= LENGTH(
         CAST((
           CASE
             WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-            THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-            ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+            THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
+            ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
           END + 1
         ) % 100 AS TEXT)
       )
       THEN CAST((
         CASE
           WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-          THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-          ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+          THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
         END + 1
       ) % 100 AS TEXT)
       ELSE REPEAT(
@@ -28,16 +28,16 @@ WITH "t8" AS (
           CAST((
             CASE
               WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-              THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-              ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+              THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
             END + 1
           ) % 100 AS TEXT)
         )
       ) || CAST((
         CASE
           WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-          THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-          ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+          THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
         END + 1
       ) % 100 AS TEXT)
     END AS "period",

@@ -2,24 +2,24 @@
 WITH "t8" AS (
   SELECT
     CAST(CASE
-      WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-      THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-      ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+      WHEN EXTRACT(month FROM CAST("t5"."start" AS DATE)) >= 8
+      THEN CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT)
+      ELSE CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT) - 1
     END AS TEXT) || '/' || CASE
       WHEN 2 <= LENGTH(
         CAST((
           CASE
-            WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-            THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-            ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+            WHEN EXTRACT(month FROM CAST("t5"."start" AS DATE)) >= 8
+            THEN CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT)
+            ELSE CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT) - 1
           END + 1
         ) % 100 AS TEXT)
       )
       THEN CAST((
         CASE
-          WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-          THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-          ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+          WHEN EXTRACT(month FROM CAST("t5"."start" AS DATE)) >= 8
+          THEN CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT) - 1
         END + 1
       ) % 100 AS TEXT)
       ELSE REPEAT(
@@ -27,22 +27,22 @@ WITH "t8" AS (
         2 - LENGTH(
           CAST((
             CASE
-              WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-              THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-              ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+              WHEN EXTRACT(month FROM CAST("t5"."start" AS DATE)) >= 8
+              THEN CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT) - 1
             END + 1
           ) % 100 AS TEXT)
         )
       ) || CAST((
         CASE
-          WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-          THEN EXTRACT(year FROM CAST("t7"."start" AS DATE))
-          ELSE EXTRACT(year FROM CAST("t7"."start" AS DATE)) - 1
+          WHEN EXTRACT(month FROM CAST("t5"."start" AS DATE)) >= 8
+          THEN CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT) - 1
         END + 1
       ) % 100 AS TEXT)
     END AS "period",
-    CAST("t7"."start" AS DATE) AS "first_day",
-    LEAST(CAST("t7"."start" + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, $at) AS "last_day"
+    CAST("t5"."start" AS DATE) AS "first_day",
+    LEAST(CAST("t5"."start" + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, $at) AS "last_day"
   FROM (
     SELECT
       UNNEST(
@@ -52,7 +52,7 @@ WITH "t8" AS (
           INTERVAL '12' MONTH
         )
       ) AS "start"
-  ) AS "t7"
+  ) AS "t5"
 )
 SELECT
   "t23"."period",
@@ -125,19 +125,21 @@ FROM (
       FROM (
         SELECT
           "t10"."period" AS "in_period",
-          "t6"."author"
+          "t7"."author"
         FROM (
           SELECT
             "t1"."author",
-            DATE_TRUNC('MONTH', "t1"."created") AS "month",
+            (
+              CAST(EXTRACT(year FROM "t1"."created") AS BIGINT) * 100
+            ) + EXTRACT(month FROM "t1"."created") AS "month",
             MIN("t1"."created") AS "first"
           FROM "courses" AS "t1"
           GROUP BY
             1,
             2
-        ) AS "t6"
+        ) AS "t7"
         INNER JOIN "t8" AS "t10"
-          ON "t6"."first" >= "t10"."first_day" AND "t6"."first" <= "t10"."last_day"
+          ON "t7"."first" >= "t10"."first_day" AND "t7"."first" <= "t10"."last_day"
       ) AS "t12"
     ) AS "t15"
       ON "t21"."period" = "t15"."in_period" AND "t21"."employee" = "t15"."author"

@@ -1,22 +1,29 @@
 -- course_copies: by_year (pyspark); parameters: :at
 SELECT
-  `t1`.`period`,
-  `t1`.`excepted`,
-  SUM(IF(`t1`.`hit`, `t1`.`weight`, NULL)) AS `numerator`,
-  SUM(`t1`.`weight`) AS `denominator`
+  CAST(`t2`.`period` AS STRING) AS `period`,
+  `t2`.`excepted`,
+  `t2`.`numerator`,
+  `t2`.`denominator`
 FROM (
   SELECT
-    CAST(EXTRACT(year FROM `t0`.`copied`) AS STRING) AS `period`,
-    `t0`.`school_id`,
-    CAST(NULL AS BIGINT) AS `grade`,
-    TRUE AS `hit`,
-    1 AS `weight`,
-    `t0`.`municipality`,
-    FALSE AS `excepted`
-  FROM `course_copies` AS `t0`
-  WHERE
-    `t0`.`copied` <= :at
-) AS `t1`
-GROUP BY
-  1,
-  2
+    `t1`.`period`,
+    `t1`.`excepted`,
+    SUM(IF(`t1`.`hit`, `t1`.`weight`, NULL)) AS `numerator`,
+    SUM(`t1`.`weight`) AS `denominator`
+  FROM (
+    SELECT
+      CAST(EXTRACT(year FROM `t0`.`copied`) AS BIGINT) AS `period`,
+      `t0`.`school_id`,
+      CAST(NULL AS BIGINT) AS `grade`,
+      TRUE AS `hit`,
+      1 AS `weight`,
+      `t0`.`municipality`,
+      FALSE AS `excepted`
+    FROM `course_copies` AS `t0`
+    WHERE
+      `t0`.`copied` <= :at
+  ) AS `t1`
+  GROUP BY
+    1,
+    2
+) AS `t2`

@@ -44,8 +44,8 @@ FROM (
           CONCAT(
             CAST(CASE
               WHEN EXTRACT(month FROM CAST(`t3`.`start` AS DATE)) >= 8
-              THEN EXTRACT(year FROM CAST(`t3`.`start` AS DATE))
-              ELSE EXTRACT(year FROM CAST(`t3`.`start` AS DATE)) - 1
+              THEN CAST(EXTRACT(year FROM CAST(`t3`.`start` AS DATE)) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM CAST(`t3`.`start` AS DATE)) AS BIGINT) - 1
             END AS STRING),
             '/'
           ),
@@ -53,8 +53,8 @@ FROM (
             CAST((
               CASE
                 WHEN EXTRACT(month FROM CAST(`t3`.`start` AS DATE)) >= 8
-                THEN EXTRACT(year FROM CAST(`t3`.`start` AS DATE))
-                ELSE EXTRACT(year FROM CAST(`t3`.`start` AS DATE)) - 1
+                THEN CAST(EXTRACT(year FROM CAST(`t3`.`start` AS DATE)) AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM CAST(`t3`.`start` AS DATE)) AS BIGINT) - 1
               END + 1
             ) % 100 AS STRING),
             GREATEST(
@@ -62,8 +62,8 @@ FROM (
                 CAST((
                   CASE
                     WHEN EXTRACT(month FROM CAST(`t3`.`start` AS DATE)) >= 8
-                    THEN EXTRACT(year FROM CAST(`t3`.`start` AS DATE))
-                    ELSE EXTRACT(year FROM CAST(`t3`.`start` AS DATE)) - 1
+                    THEN CAST(EXTRACT(year FROM CAST(`t3`.`start` AS DATE)) AS BIGINT)
+                    ELSE CAST(EXTRACT(year FROM CAST(`t3`.`start` AS DATE)) AS BIGINT) - 1
                   END + 1
                 ) % 100 AS STRING)
               ),

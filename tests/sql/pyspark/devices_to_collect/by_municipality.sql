@@ -5,8 +5,8 @@ WITH `t8` AS (
       CONCAT(
         CAST(CASE
           WHEN EXTRACT(month FROM CAST(`t7`.`start` AS DATE)) >= 8
-          THEN EXTRACT(year FROM CAST(`t7`.`start` AS DATE))
-          ELSE EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) - 1
+          THEN CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT) - 1
         END AS STRING),
         '/'
       ),
@@ -14,8 +14,8 @@ WITH `t8` AS (
         CAST((
           CASE
             WHEN EXTRACT(month FROM CAST(`t7`.`start` AS DATE)) >= 8
-            THEN EXTRACT(year FROM CAST(`t7`.`start` AS DATE))
-            ELSE EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) - 1
+            THEN CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT)
+            ELSE CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT) - 1
           END + 1
         ) % 100 AS STRING),
         GREATEST(
@@ -23,8 +23,8 @@ WITH `t8` AS (
             CAST((
               CASE
                 WHEN EXTRACT(month FROM CAST(`t7`.`start` AS DATE)) >= 8
-                THEN EXTRACT(year FROM CAST(`t7`.`start` AS DATE))
-                ELSE EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) - 1
+                THEN CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT) - 1
               END + 1
             ) % 100 AS STRING)
           ),

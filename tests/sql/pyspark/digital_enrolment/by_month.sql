@@ -1,29 +1,47 @@
 -- digital_enrolment: by_month (pyspark); parameters: :at
 SELECT
-  `t1`.`period`,
-  `t1`.`excepted`,
-  SUM(IF(`t1`.`hit`, `t1`.`weight`, NULL)) AS `numerator`,
-  SUM(`t1`.`weight`) AS `denominator`
+  CONCAT(
+    CONCAT(
+      CAST(CAST(FLOOR((
+        `t2`.`period` - (
+          `t2`.`period` % 100
+        )
+      ) / (
+        100
+      )) AS BIGINT) AS STRING),
+      '-'
+    ),
+    LPAD(
+      CAST(`t2`.`period` % 100 AS STRING),
+      GREATEST(LENGTH(CAST(`t2`.`period` % 100 AS STRING)), 2),
+      '0'
+    )
+  ) AS `period`,
+  `t2`.`excepted`,
+  `t2`.`numerator`,
+  `t2`.`denominator`
 FROM (
   SELECT
-    CONCAT(
-      CONCAT(CAST(EXTRACT(year FROM `t0`.`received`) AS STRING), '-'),
-      LPAD(
-        CAST(EXTRACT(month FROM `t0`.`received`) AS STRING),
-        GREATEST(LENGTH(CAST(EXTRACT(month FROM `t0`.`received`) AS STRING)), 2),
-        '0'
-      )
-    ) AS `period`,
-    `t0`.`school_id`,
-    CAST(NULL AS BIGINT) AS `grade`,
-    `t0`.`channel` = 'digital' AS `hit`,
-    1 AS `weight`,
-    `t0`.`municipality`,
-    FALSE AS `excepted`
-  FROM `enrolments` AS `t0`
-  WHERE
-    `t0`.`kind` IN ('skolestart', 'dus') AND `t0`.`received` <= :at
-) AS `t1`
-GROUP BY
-  1,
-  2
+    `t1`.`period`,
+    `t1`.`excepted`,
+    SUM(IF(`t1`.`hit`, `t1`.`weight`, NULL)) AS `numerator`,
+    SUM(`t1`.`weight`) AS `denominator`
+  FROM (
+    SELECT
+      (
+        CAST(EXTRACT(year FROM `t0`.`received`) AS BIGINT) * 100
+      ) + EXTRACT(month FROM `t0`.`received`) AS `period`,
+      `t0`.`school_id`,
+      CAST(NULL AS BIGINT) AS `grade`,
+      `t0`.`channel` = 'digital' AS `hit`,
+      1 AS `weight`,
+      `t0`.`municipality`,
+      FALSE AS `excepted`
+    FROM `enrolments` AS `t0`
+    WHERE
+      `t0`.`kind` IN ('skolestart', 'dus') AND `t0`.`received` <= :at
+  ) AS `t1`
+  GROUP BY
+    1,
+    2
+) AS `t2`

@@ -22,8 +22,8 @@ FROM (
       CONCAT(
         CAST(CASE
           WHEN EXTRACT(month FROM :at) >= 8
-          THEN EXTRACT(year FROM :at)
-          ELSE EXTRACT(year FROM :at) - 1
+          THEN CAST(EXTRACT(year FROM :at) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM :at) AS BIGINT) - 1
         END AS STRING),
         '/'
       ),
@@ -31,8 +31,8 @@ FROM (
         CAST((
           CASE
             WHEN EXTRACT(month FROM :at) >= 8
-            THEN EXTRACT(year FROM :at)
-            ELSE EXTRACT(year FROM :at) - 1
+            THEN CAST(EXTRACT(year FROM :at) AS BIGINT)
+            ELSE CAST(EXTRACT(year FROM :at) AS BIGINT) - 1
           END + 1
         ) % 100 AS STRING),
         GREATEST(
@@ -40,8 +40,8 @@ FROM (
             CAST((
               CASE
                 WHEN EXTRACT(month FROM :at) >= 8
-                THEN EXTRACT(year FROM :at)
-                ELSE EXTRACT(year FROM :at) - 1
+                THEN CAST(EXTRACT(year FROM :at) AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM :at) AS BIGINT) - 1
               END + 1
             ) % 100 AS STRING)
           ),
@@ -54,8 +54,8 @@ FROM (
       CONCAT(
         CAST(CASE
           WHEN EXTRACT(month FROM :first) >= 8
-          THEN EXTRACT(year FROM :first)
-          ELSE EXTRACT(year FROM :first) - 1
+          THEN CAST(EXTRACT(year FROM :first) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM :first) AS BIGINT) - 1
         END AS STRING),
         '/'
       ),
@@ -63,8 +63,8 @@ FROM (
         CAST((
           CASE
             WHEN EXTRACT(month FROM :first) >= 8
-            THEN EXTRACT(year FROM :first)
-            ELSE EXTRACT(year FROM :first) - 1
+            THEN CAST(EXTRACT(year FROM :first) AS BIGINT)
+            ELSE CAST(EXTRACT(year FROM :first) AS BIGINT) - 1
           END + 1
         ) % 100 AS STRING),
         GREATEST(
@@ -72,8 +72,8 @@ FROM (
             CAST((
               CASE
                 WHEN EXTRACT(month FROM :first) >= 8
-                THEN EXTRACT(year FROM :first)
-                ELSE EXTRACT(year FROM :first) - 1
+                THEN CAST(EXTRACT(year FROM :first) AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM :first) AS BIGINT) - 1
               END + 1
             ) % 100 AS STRING)
           ),

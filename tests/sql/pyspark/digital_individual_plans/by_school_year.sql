@@ -21,8 +21,8 @@ FROM (
       CONCAT(
         CAST(CASE
           WHEN EXTRACT(month FROM :at) >= 8
-          THEN EXTRACT(year FROM :at)
-          ELSE EXTRACT(year FROM :at) - 1
+          THEN CAST(EXTRACT(year FROM :at) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM :at) AS BIGINT) - 1
         END AS STRING),
         '/'
       ),
@@ -30,8 +30,8 @@ FROM (
         CAST((
           CASE
             WHEN EXTRACT(month FROM :at) >= 8
-            THEN EXTRACT(year FROM :at)
-            ELSE EXTRACT(year FROM :at) - 1
+            THEN CAST(EXTRACT(year FROM :at) AS BIGINT)
+            ELSE CAST(EXTRACT(year FROM :at) AS BIGINT) - 1
           END + 1
         ) % 100 AS STRING),
         GREATEST(
@@ -39,8 +39,8 @@ FROM (
             CAST((
               CASE
                 WHEN EXTRACT(month FROM :at) >= 8
-                THEN EXTRACT(year FROM :at)
-                ELSE EXTRACT(year FROM :at) - 1
+                THEN CAST(EXTRACT(year FROM :at) AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM :at) AS BIGINT) - 1
               END + 1
             ) % 100 AS STRING)
           ),

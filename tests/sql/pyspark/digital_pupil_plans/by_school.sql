@@ -5,8 +5,8 @@ WITH `t8` AS (
       CONCAT(
         CAST(CASE
           WHEN EXTRACT(month FROM CAST(`t7`.`start` AS DATE)) >= 8
-          THEN EXTRACT(year FROM CAST(`t7`.`start` AS DATE))
-          ELSE EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) - 1
+          THEN CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT)
+          ELSE CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT) - 1
         END AS STRING),
         '/'
       ),
@@ -14,8 +14,8 @@ WITH `t8` AS (
         CAST((
           CASE
             WHEN EXTRACT(month FROM CAST(`t7`.`start` AS DATE)) >= 8
-            THEN EXTRACT(year FROM CAST(`t7`.`start` AS DATE))
-            ELSE EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) - 1
+            THEN CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT)
+            ELSE CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT) - 1
           END + 1
         ) % 100 AS STRING),
         GREATEST(
@@ -23,8 +23,8 @@ WITH `t8` AS (
             CAST((
               CASE
                 WHEN EXTRACT(month FROM CAST(`t7`.`start` AS DATE)) >= 8
-                THEN EXTRACT(year FROM CAST(`t7`.`start` AS DATE))
-                ELSE EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) - 1
+                THEN CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT) - 1
               END + 1
             ) % 100 AS STRING)
           ),
@@ -107,22 +107,22 @@ FROM (
     FALSE AS `excepted`
   FROM (
     SELECT
-      `t19`.`period`,
-      `t19`.`school_id`,
-      CAST(`t19`.`grade` AS BIGINT) AS `grade`,
+      `t18`.`period`,
+      `t18`.`school_id`,
+      CAST(`t18`.`grade` AS BIGINT) AS `grade`,
       `t20`.`planned` IS NOT NULL AS `hit`,
       1 AS `weight`,
-      `t19`.`municipality`
+      `t18`.`municipality`
     FROM (
       SELECT
-        `t16`.`snapshot_date`,
-        `t16`.`pupil`,
-        `t16`.`school_id`,
-        `t16`.`grade`,
-        `t16`.`class_name`,
-        `t16`.`dus`,
-        `t16`.`municipality`,
-        `t16`.`period`
+        `t15`.`snapshot_date`,
+        `t15`.`pupil`,
+        `t15`.`school_id`,
+        `t15`.`grade`,
+        `t15`.`class_name`,
+        `t15`.`dus`,
+        `t15`.`municipality`,
+        `t15`.`period`
       FROM (
         SELECT
           `t2`.`snapshot_date`,
@@ -162,8 +162,8 @@ FROM (
             2
         ) AS `t14`
           ON `t2`.`snapshot_date` = `t14`.`latest` AND `t2`.`municipality` = `t14`.`snap_of`
-      ) AS `t16`
-    ) AS `t19`
+      ) AS `t15`
+    ) AS `t18`
     LEFT OUTER JOIN (
       SELECT DISTINCT
         *
@@ -183,8 +183,8 @@ FROM (
             CONCAT(
               CAST(CASE
                 WHEN EXTRACT(month FROM `t10`.`last_day`) >= 8
-                THEN EXTRACT(year FROM `t10`.`last_day`)
-                ELSE EXTRACT(year FROM `t10`.`last_day`) - 1
+                THEN CAST(EXTRACT(year FROM `t10`.`last_day`) AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM `t10`.`last_day`) AS BIGINT) - 1
               END AS STRING),
               '/'
             ),
@@ -192,8 +192,8 @@ FROM (
               CAST((
                 CASE
                   WHEN EXTRACT(month FROM `t10`.`last_day`) >= 8
-                  THEN EXTRACT(year FROM `t10`.`last_day`)
-                  ELSE EXTRACT(year FROM `t10`.`last_day`) - 1
+                  THEN CAST(EXTRACT(year FROM `t10`.`last_day`) AS BIGINT)
+                  ELSE CAST(EXTRACT(year FROM `t10`.`last_day`) AS BIGINT) - 1
                 END + 1
               ) % 100 AS STRING),
               GREATEST(
@@ -201,8 +201,8 @@ FROM (
                   CAST((
                     CASE
                       WHEN EXTRACT(month FROM `t10`.`last_day`) >= 8
-                      THEN EXTRACT(year FROM `t10`.`last_day`)
-                      ELSE EXTRACT(year FROM `t10`.`last_day`) - 1
+                      THEN CAST(EXTRACT(year FROM `t10`.`last_day`) AS BIGINT)
+                      ELSE CAST(EXTRACT(year FROM `t10`.`last_day`) AS BIGINT) - 1
                     END + 1
                   ) % 100 AS STRING)
                 ),
@@ -212,9 +212,9 @@ FROM (
             )
           )
           AND `t6`.`published` <= `t10`.`last_day`
-      ) AS `t15`
+      ) AS `t16`
     ) AS `t20`
-      ON `t19`.`period` = `t20`.`in_period` AND `t19`.`pupil` = `t20`.`planned`
+      ON `t18`.`period` = `t20`.`in_period` AND `t18`.`pupil` = `t20`.`planned`
   ) AS `t21`
 ) AS `t22`
 GROUP BY

@@ -34,8 +34,8 @@ FROM (
           CONCAT(
             CAST(CASE
               WHEN EXTRACT(month FROM CAST(`t6`.`start` AS DATE)) >= 8
-              THEN EXTRACT(year FROM CAST(`t6`.`start` AS DATE))
-              ELSE EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) - 1
+              THEN CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT) - 1
             END AS STRING),
             '/'
           ),
@@ -43,8 +43,8 @@ FROM (
             CAST((
               CASE
                 WHEN EXTRACT(month FROM CAST(`t6`.`start` AS DATE)) >= 8
-                THEN EXTRACT(year FROM CAST(`t6`.`start` AS DATE))
-                ELSE EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) - 1
+                THEN CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT) - 1
               END + 1
             ) % 100 AS STRING),
             GREATEST(
@@ -52,8 +52,8 @@ FROM (
                 CAST((
                   CASE
                     WHEN EXTRACT(month FROM CAST(`t6`.`start` AS DATE)) >= 8
-                    THEN EXTRACT(year FROM CAST(`t6`.`start` AS DATE))
-                    ELSE EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) - 1
+                    THEN CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT)
+                    ELSE CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT) - 1
                   END + 1
                 ) % 100 AS STRING)
               ),
@@ -137,8 +137,8 @@ FROM (
               CONCAT(
                 CAST(CASE
                   WHEN EXTRACT(month FROM CAST(`t6`.`start` AS DATE)) >= 8
-                  THEN EXTRACT(year FROM CAST(`t6`.`start` AS DATE))
-                  ELSE EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) - 1
+                  THEN CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT)
+                  ELSE CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT) - 1
                 END AS STRING),
                 '/'
               ),
@@ -146,8 +146,8 @@ FROM (
                 CAST((
                   CASE
                     WHEN EXTRACT(month FROM CAST(`t6`.`start` AS DATE)) >= 8
-                    THEN EXTRACT(year FROM CAST(`t6`.`start` AS DATE))
-                    ELSE EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) - 1
+                    THEN CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT)
+                    ELSE CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT) - 1
                   END + 1
                 ) % 100 AS STRING),
                 GREATEST(
@@ -155,8 +155,8 @@ FROM (
                     CAST((
                       CASE
                         WHEN EXTRACT(month FROM CAST(`t6`.`start` AS DATE)) >= 8
-                        THEN EXTRACT(year FROM CAST(`t6`.`start` AS DATE))
-                        ELSE EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) - 1
+                        THEN CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT)
+                        ELSE CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT) - 1
                       END + 1
                     ) % 100 AS STRING)
                   ),

@@ -15,7 +15,7 @@ FROM (
     FALSE AS `excepted`
   FROM (
     SELECT
-      `t8`.`period`,
+      `t9`.`period`,
       `t3`.`school_id`,
       CAST(NULL AS BIGINT) AS `grade`,
       `t13`.`trained_school` IS NOT NULL AS `hit`,
@@ -29,7 +29,7 @@ FROM (
     ) AS `t3`
     CROSS JOIN (
       SELECT
-        CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS STRING) AS `period`
+        CAST(CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT) AS STRING) AS `period`
       FROM (
         SELECT
           EXPLODE(
@@ -84,7 +84,7 @@ FROM (
             )
           ) AS `start`
       ) AS `t6`
-    ) AS `t8`
+    ) AS `t9`
     LEFT OUTER JOIN (
       SELECT DISTINCT
         *
@@ -101,7 +101,7 @@ FROM (
         ) AS `t5`
         INNER JOIN (
           SELECT
-            CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS STRING) AS `period`,
+            CAST(CAST(EXTRACT(year FROM CAST(`t6`.`start` AS DATE)) AS BIGINT) AS STRING) AS `period`,
             CAST(`t6`.`start` AS DATE) AS `first_day`,
             LEAST(CAST(`t6`.`start` + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, :at) AS `last_day`
           FROM (
@@ -162,7 +162,7 @@ FROM (
           ON `t5`.`completed` <= `t10`.`last_day`
       ) AS `t11`
     ) AS `t13`
-      ON `t8`.`period` = `t13`.`in_period` AND `t3`.`school_id` = `t13`.`trained_school`
+      ON `t9`.`period` = `t13`.`in_period` AND `t3`.`school_id` = `t13`.`trained_school`
   ) AS `t14`
 ) AS `t15`
 GROUP BY

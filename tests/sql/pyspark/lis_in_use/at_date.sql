@@ -33,8 +33,8 @@ FROM (
           CONCAT(
             CAST(CASE
               WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-              THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-              ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+              THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
             END AS STRING),
             '/'
           ),
@@ -42,8 +42,8 @@ FROM (
             CAST((
               CASE
                 WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-                THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-                ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+                THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
               END + 1
             ) % 100 AS STRING),
             GREATEST(
@@ -51,8 +51,8 @@ FROM (
                 CAST((
                   CASE
                     WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-                    THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-                    ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+                    THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+                    ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
                   END + 1
                 ) % 100 AS STRING)
               ),
@@ -153,8 +153,8 @@ FROM (
                   CONCAT(
                     CAST(CASE
                       WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-                      THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-                      ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+                      THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+                      ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
                     END AS STRING),
                     '/'
                   ),
@@ -162,8 +162,8 @@ FROM (
                     CAST((
                       CASE
                         WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-                        THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-                        ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+                        THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+                        ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
                       END + 1
                     ) % 100 AS STRING),
                     GREATEST(
@@ -171,8 +171,8 @@ FROM (
                         CAST((
                           CASE
                             WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-                            THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-                            ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+                            THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+                            ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
                           END + 1
                         ) % 100 AS STRING)
                       ),

@@ -30,10 +30,42 @@ FROM (
     CROSS JOIN (
       SELECT
         CONCAT(
-          CONCAT(CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS STRING), '-'),
+          CONCAT(
+            CAST(CAST(FLOOR(
+              (
+                (
+                  (
+                    CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) * 100
+                  ) + EXTRACT(month FROM CAST(`t9`.`start` AS DATE))
+                ) - (
+                  (
+                    (
+                      CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) * 100
+                    ) + EXTRACT(month FROM CAST(`t9`.`start` AS DATE))
+                  ) % 100
+                )
+              ) / (
+                100
+              )
+            ) AS BIGINT) AS STRING),
+            '-'
+          ),
           LPAD(
-            CAST(EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) AS STRING),
-            GREATEST(LENGTH(CAST(EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) AS STRING)), 2),
+            CAST((
+              (
+                CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) * 100
+              ) + EXTRACT(month FROM CAST(`t9`.`start` AS DATE))
+            ) % 100 AS STRING),
+            GREATEST(
+              LENGTH(
+                CAST((
+                  (
+                    CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) * 100
+                  ) + EXTRACT(month FROM CAST(`t9`.`start` AS DATE))
+                ) % 100 AS STRING)
+              ),
+              2
+            ),
             '0'
           )
         ) AS `period`
@@ -126,10 +158,42 @@ FROM (
             INNER JOIN (
               SELECT
                 CONCAT(
-                  CONCAT(CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS STRING), '-'),
+                  CONCAT(
+                    CAST(CAST(FLOOR(
+                      (
+                        (
+                          (
+                            CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) * 100
+                          ) + EXTRACT(month FROM CAST(`t9`.`start` AS DATE))
+                        ) - (
+                          (
+                            (
+                              CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) * 100
+                            ) + EXTRACT(month FROM CAST(`t9`.`start` AS DATE))
+                          ) % 100
+                        )
+                      ) / (
+                        100
+                      )
+                    ) AS BIGINT) AS STRING),
+                    '-'
+                  ),
                   LPAD(
-                    CAST(EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) AS STRING),
-                    GREATEST(LENGTH(CAST(EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) AS STRING)), 2),
+                    CAST((
+                      (
+                        CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) * 100
+                      ) + EXTRACT(month FROM CAST(`t9`.`start` AS DATE))
+                    ) % 100 AS STRING),
+                    GREATEST(
+                      LENGTH(
+                        CAST((
+                          (
+                            CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) * 100
+                          ) + EXTRACT(month FROM CAST(`t9`.`start` AS DATE))
+                        ) % 100 AS STRING)
+                      ),
+                      2
+                    ),
                     '0'
                   )
                 ) AS `period`,

@@ -34,8 +34,8 @@ FROM (
           CONCAT(
             CAST(CASE
               WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-              THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-              ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+              THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
             END AS STRING),
             '/'
           ),
@@ -43,8 +43,8 @@ FROM (
             CAST((
               CASE
                 WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-                THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-                ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+                THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+                ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
               END + 1
             ) % 100 AS STRING),
             GREATEST(
@@ -52,8 +52,8 @@ FROM (
                 CAST((
                   CASE
                     WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-                    THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-                    ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+                    THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+                    ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
                   END + 1
                 ) % 100 AS STRING)
               ),
@@ -154,8 +154,8 @@ FROM (
                   CONCAT(
                     CAST(CASE
                       WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-                      THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-                      ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+                      THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+                      ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
                     END AS STRING),
                     '/'
                   ),
@@ -163,8 +163,8 @@ FROM (
                     CAST((
                       CASE
                         WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-                        THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-                        ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+                        THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+                        ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
                       END + 1
                     ) % 100 AS STRING),
                     GREATEST(
@@ -172,8 +172,8 @@ FROM (
                         CAST((
                           CASE
                             WHEN EXTRACT(month FROM CAST(`t9`.`start` AS DATE)) >= 8
-                            THEN EXTRACT(year FROM CAST(`t9`.`start` AS DATE))
-                            ELSE EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) - 1
+                            THEN CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT)
+                            ELSE CAST(EXTRACT(year FROM CAST(`t9`.`start` AS DATE)) AS BIGINT) - 1
                           END + 1
                         ) % 100 AS STRING)
                       ),

@@ -1,53 +1,44 @@
 -- shared_courses: by_school_year (pyspark); parameters: :at
 SELECT
-  `t1`.`period`,
-  `t1`.`excepted`,
-  SUM(IF(`t1`.`hit`, `t1`.`weight`, NULL)) AS `numerator`,
-  SUM(`t1`.`weight`) AS `denominator`
+  CONCAT(
+    CONCAT(CAST(`t2`.`period` AS STRING), '/'),
+    LPAD(
+      CAST((
+        `t2`.`period` + 1
+      ) % 100 AS STRING),
+      GREATEST(LENGTH(CAST((
+        `t2`.`period` + 1
+      ) % 100 AS STRING)), 2),
+      '0'
+    )
+  ) AS `period`,
+  `t2`.`excepted`,
+  `t2`.`numerator`,
+  `t2`.`denominator`
 FROM (
   SELECT
-    CONCAT(
-      CONCAT(
-        CAST(CASE
-          WHEN EXTRACT(month FROM `t0`.`shared`) >= 8
-          THEN EXTRACT(year FROM `t0`.`shared`)
-          ELSE EXTRACT(year FROM `t0`.`shared`) - 1
-        END AS STRING),
-        '/'
-      ),
-      LPAD(
-        CAST((
-          CASE
-            WHEN EXTRACT(month FROM `t0`.`shared`) >= 8
-            THEN EXTRACT(year FROM `t0`.`shared`)
-            ELSE EXTRACT(year FROM `t0`.`shared`) - 1
-          END + 1
-        ) % 100 AS STRING),
-        GREATEST(
-          LENGTH(
-            CAST((
-              CASE
-                WHEN EXTRACT(month FROM `t0`.`shared`) >= 8
-                THEN EXTRACT(year FROM `t0`.`shared`)
-                ELSE EXTRACT(year FROM `t0`.`shared`) - 1
-              END + 1
-            ) % 100 AS STRING)
-          ),
-          2
-        ),
-        '0'
-      )
-    ) AS `period`,
-    `t0`.`school_id`,
-    CAST(`t0`.`grade` AS BIGINT) AS `grade`,
-    TRUE AS `hit`,
-    1 AS `weight`,
-    `t0`.`municipality`,
-    FALSE AS `excepted`
-  FROM `courses` AS `t0`
-  WHERE
-    `t0`.`shared` IS NOT NULL AND `t0`.`shared` <= :at
-) AS `t1`
-GROUP BY
-  1,
-  2
+    `t1`.`period`,
+    `t1`.`excepted`,
+    SUM(IF(`t1`.`hit`, `t1`.`weight`, NULL)) AS `numerator`,
+    SUM(`t1`.`weight`) AS `denominator`
+  FROM (
+    SELECT
+      CASE
+        WHEN EXTRACT(month FROM `t0`.`shared`) >= 8
+        THEN CAST(EXTRACT(year FROM `t0`.`shared`) AS BIGINT)
+        ELSE CAST(EXTRACT(year FROM `t0`.`shared`) AS BIGINT) - 1
+      END AS `period`,
+      `t0`.`school_id`,
+      CAST(`t0`.`grade` AS BIGINT) AS `grade`,
+      TRUE AS `hit`,
+      1 AS `weight`,
+      `t0`.`municipality`,
+      FALSE AS `excepted`
+    FROM `courses` AS `t0`
+    WHERE
+      `t0`.`shared` IS NOT NULL AND `t0`.`shared` <= :at
+  ) AS `t1`
+  GROUP BY
+    1,
+    2
+) AS `t2`

@@ -1,7 +1,7 @@
 -- staff_devices: by_year (pyspark); parameters: :at, :first, :last
 WITH `t8` AS (
   SELECT
-    CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS STRING) AS `period`,
+    CAST(CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT) AS STRING) AS `period`,
     CAST(`t7`.`start` AS DATE) AS `first_day`,
     LEAST(CAST(`t7`.`start` + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, :at) AS `last_day`
   FROM (
