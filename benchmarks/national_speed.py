@@ -13,7 +13,8 @@ Hovedstaden, 29 municipalities) and the country (98), read from the national dem
 when not given). Each implementation runs in a fresh process per run, reading the same
 Parquet files; it reports the seconds of the computation (reading the files included,
 starting Python not) and the process' peak memory (RSS), and its rows, which must be the
-same as strategistatus' (checked and printed).
+same as strategistatus' (checked and printed). The implementations run in turn,
+``--repeats`` times each (Spark once), and each figure is the median of its runs.
 
 | implementation | what |
 |---|---|
@@ -185,31 +186,36 @@ def main() -> None:
         input_rows = rows_of_data(folders)
         cache = HERE / "_work" / "sql-cache"
         shutil.rmtree(cache, ignore_errors=True)
+        runs: dict[str, list[dict[str, Any]]] = {impl: [] for impl in impls}
+        if "strategistatus" in impls:  # the first run compiles (and keeps) every query
+            cold = run("strategistatus", folders, args.at, cache)
+            figures.append({"size": size, "municipalities": len(folders),
+                            "input_rows": input_rows, "implementation": "first run", **cold})
+            _line(size, folders, input_rows, "(first run)", cold)
+        # the runs of the implementations in turn, so that the machine's speed, which drifts
+        # by a fifth from minute to minute here, is the same for each; Spark once (a minute)
+        for turn in range(args.repeats):
+            for impl in impls:
+                if impl != "spark" or turn == 0:
+                    runs[impl].append(run(impl, folders, args.at, cache))
         for impl in impls:
-            repeats = args.repeats if impl in ("strategistatus", "hand_sql") else 1
-            if impl == "strategistatus":  # the first run compiles (and keeps) every query
-                cold = run(impl, folders, args.at, cache)
-                figures.append({"size": size, "municipalities": len(folders),
-                                "input_rows": input_rows, "implementation": "first run",
-                                **cold})
-            runs = [run(impl, folders, args.at, cache) for _ in range(repeats)]
-            best = {**runs[0], "seconds": statistics.median(r["seconds"] for r in runs),
-                    "peak_mb": max(r["peak_mb"] for r in runs)}
+            best = {**runs[impl][0],
+                    "seconds": statistics.median(r["seconds"] for r in runs[impl]),
+                    "peak_mb": max(r["peak_mb"] for r in runs[impl])}
             figures.append({"size": size, "municipalities": len(folders),
                             "input_rows": input_rows, "implementation": impl, **best})
-            if impl == "strategistatus":
-                print(f"{size:<13} {len(folders):>3} mun. {input_rows:>11,} rows  "
-                      f"{'(first run)':<15} {cold['seconds']:8.2f} s  peak "
-                      f"{cold['peak_mb']:7.0f} MB  {cold['rows']:>6} figures  {cold['digest']}",
-                      flush=True)
-            print(f"{size:<13} {len(folders):>3} mun. {input_rows:>11,} rows  {impl:<15} "
-                  f"{best['seconds']:8.2f} s  peak {best['peak_mb']:7.0f} MB  "
-                  f"{best['rows']:>6} figures  {best['digest']}"
-                  + (f"  (start-up {best['startup']:.1f} s)" if impl == "spark" else ""),
-                  flush=True)
+            _line(size, folders, input_rows, impl, best)
     _verdict(figures)
     if args.json:
         print(json.dumps(figures, indent=2))
+
+
+def _line(size: str, folders: list[Path], input_rows: int, impl: str,
+          best: dict[str, Any]) -> None:
+    print(f"{size:<13} {len(folders):>3} mun. {input_rows:>11,} rows  {impl:<15} "
+          f"{best['seconds']:8.2f} s  peak {best['peak_mb']:7.0f} MB  "
+          f"{best['rows']:>6} figures  {best['digest']}"
+          + (f"  (start-up {best['startup']:.1f} s)" if impl == "spark" else ""), flush=True)
 
 
 def _listed(known: Any) -> Any:

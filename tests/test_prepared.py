@@ -15,7 +15,7 @@ from strategistatus.indicators import Context, compute, prepared, templates
 from strategistatus.indicators.answers import excepted_grades
 from strategistatus.indicators.base import REGISTRY
 from strategistatus.indicators.compute import units_table
-from strategistatus.indicators.periods import periods_between
+from strategistatus.indicators.periods import key_label, periods_between
 from strategistatus.indicators.windows import windows
 from strategistatus.strategy import load_strategy
 from strategistatus.workspace import Workspace
@@ -122,9 +122,11 @@ def test_stock_periods_are_one_query_over_a_table_of_periods(demo):
         labels = {r["period"] for r in t.select("period").distinct().to_pyarrow().to_pylist()}
         assert labels <= {p.label for p in periods}
         assert {"2017-09", "2018-01"} <= labels
-        got = store.ibis.execute(windows("month", periods[0].start, periods[-1].start, at))
-        assert [(r["period"], _day(r["first_day"]), _day(r["last_day"]))
-                for r in got.to_dict("records")] == [(p.label, p.start, p.end) for p in periods]
+        w = windows("month", periods[0].start, periods[-1].start, at)
+        got = store.ibis.execute(w.mutate(label=key_label(w.period, "month")))
+        assert [(r["period"], r["label"], _day(r["first_day"]), _day(r["last_day"]))
+                for r in got.to_dict("records")] == [
+            (p.start.year * 100 + p.start.month, p.label, p.start, p.end) for p in periods]
         assert periods[-1].end == at and periods[-1].running is False  # January cut at the 31st
 
 

@@ -12,7 +12,7 @@ units, and each indicator only says what its units are, as an Ibis expression.
   measurement date; the runner names the periods after grouping (``periods.key_label``).
 * A *stock* indicator is measured at a date (a roster at D): its units are those of the
   last day of each period asked for (cut at D), all periods in one query over a table of
-  them (``windows``); the units carry the period's label.
+  them (``windows``); the units carry the period's key, named after grouping as a flow's.
 """
 
 from __future__ import annotations

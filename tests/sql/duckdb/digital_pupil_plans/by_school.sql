@@ -1,45 +1,10 @@
 -- digital_pupil_plans: by_school (duckdb); parameters: $at, $first, $last
 WITH "t8" AS (
   SELECT
-    CAST(CASE
+    CASE
       WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
       THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
       ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
-    END AS TEXT) || '/' || CASE
-      WHEN 2 <= LENGTH(
-        CAST((
-          CASE
-            WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-            THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
-            ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
-          END + 1
-        ) % 100 AS TEXT)
-      )
-      THEN CAST((
-        CASE
-          WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-          THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
-          ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
-        END + 1
-      ) % 100 AS TEXT)
-      ELSE REPEAT(
-        '0',
-        2 - LENGTH(
-          CAST((
-            CASE
-              WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-              THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
-              ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
-            END + 1
-          ) % 100 AS TEXT)
-        )
-      ) || CAST((
-        CASE
-          WHEN EXTRACT(month FROM CAST("t7"."start" AS DATE)) >= 8
-          THEN CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT)
-          ELSE CAST(EXTRACT(year FROM CAST("t7"."start" AS DATE)) AS BIGINT) - 1
-        END + 1
-      ) % 100 AS TEXT)
     END AS "period",
     CAST("t7"."start" AS DATE) AS "first_day",
     LEAST(CAST("t7"."start" + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, $at) AS "last_day"
@@ -55,106 +20,107 @@ WITH "t8" AS (
   ) AS "t7"
 )
 SELECT
-  "t22"."period",
-  "t22"."school_id",
-  "t22"."excepted",
-  SUM("t22"."weight") FILTER(WHERE
-    "t22"."hit") AS "numerator",
-  SUM("t22"."weight") AS "denominator"
+  CAST("t23"."period" AS TEXT) || '/' || CASE
+    WHEN 2 <= LENGTH(CAST((
+      "t23"."period" + 1
+    ) % 100 AS TEXT))
+    THEN CAST((
+      "t23"."period" + 1
+    ) % 100 AS TEXT)
+    ELSE REPEAT('0', 2 - LENGTH(CAST((
+      "t23"."period" + 1
+    ) % 100 AS TEXT))) || CAST((
+      "t23"."period" + 1
+    ) % 100 AS TEXT)
+  END AS "period",
+  "t23"."school_id",
+  "t23"."excepted",
+  "t23"."numerator",
+  "t23"."denominator"
 FROM (
   SELECT
-    "t21"."period",
-    "t21"."school_id",
-    "t21"."grade",
-    "t21"."hit",
-    "t21"."weight",
-    FALSE AS "excepted"
+    "t22"."period",
+    "t22"."school_id",
+    "t22"."excepted",
+    SUM("t22"."weight") FILTER(WHERE
+      "t22"."hit") AS "numerator",
+    SUM("t22"."weight") AS "denominator"
   FROM (
     SELECT
-      "t18"."period",
-      "t18"."school_id",
-      CAST("t18"."grade" AS BIGINT) AS "grade",
-      "t20"."planned" IS NOT NULL AS "hit",
-      1 AS "weight"
+      "t21"."period",
+      "t21"."school_id",
+      "t21"."grade",
+      "t21"."hit",
+      "t21"."weight",
+      FALSE AS "excepted"
     FROM (
       SELECT
-        "t15".*
-        EXCLUDE ("latest")
+        "t18"."period",
+        "t18"."school_id",
+        CAST("t18"."grade" AS BIGINT) AS "grade",
+        "t20"."planned" IS NOT NULL AS "hit",
+        1 AS "weight"
       FROM (
         SELECT
-          "t2"."snapshot_date",
-          "t2"."pupil",
-          "t2"."school_id",
-          "t2"."grade",
-          "t2"."class_name",
-          "t2"."dus",
-          "t2"."_batch",
-          "t14"."period",
-          "t14"."latest"
-        FROM "pupils" AS "t2"
-        INNER JOIN (
-          SELECT
-            "t12"."period",
-            MAX("t12"."snap") AS "latest"
-          FROM (
-            SELECT
-              "t11"."period",
-              "t11"."first_day",
-              "t11"."last_day",
-              "t4"."snap"
-            FROM "t8" AS "t11"
-            INNER JOIN (
-              SELECT DISTINCT
-                "t0"."snapshot_date" AS "snap"
-              FROM "pupils" AS "t0"
-            ) AS "t4"
-              ON "t4"."snap" <= "t11"."last_day"
-          ) AS "t12"
-          GROUP BY
-            1
-        ) AS "t14"
-          ON "t2"."snapshot_date" = "t14"."latest"
-      ) AS "t15"
-    ) AS "t18"
-    LEFT OUTER JOIN (
-      SELECT DISTINCT
-        *
-      FROM (
-        SELECT
-          "t10"."period" AS "in_period",
-          "t6"."pupil" AS "planned"
+          "t15".*
+          EXCLUDE ("latest")
         FROM (
           SELECT
-            *
-          FROM "pupil_plans" AS "t1"
-          WHERE
-            "t1"."plan_kind" = 'elevplan' AND "t1"."platform" IN ('MinUddannelse')
-        ) AS "t6"
-        INNER JOIN "t8" AS "t10"
-          ON "t6"."school_year" = CAST(CASE
-            WHEN EXTRACT(month FROM "t10"."last_day") >= 8
-            THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
-            ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
-          END AS TEXT) || '/' || CASE
-            WHEN 2 <= LENGTH(
-              CAST((
-                CASE
-                  WHEN EXTRACT(month FROM "t10"."last_day") >= 8
-                  THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
-                  ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
-                END + 1
-              ) % 100 AS TEXT)
-            )
-            THEN CAST((
-              CASE
-                WHEN EXTRACT(month FROM "t10"."last_day") >= 8
-                THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
-                ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
-              END + 1
-            ) % 100 AS TEXT)
-            ELSE REPEAT(
-              '0',
-              2 - LENGTH(
+            "t2"."snapshot_date",
+            "t2"."pupil",
+            "t2"."school_id",
+            "t2"."grade",
+            "t2"."class_name",
+            "t2"."dus",
+            "t2"."_batch",
+            "t14"."period",
+            "t14"."latest"
+          FROM "pupils" AS "t2"
+          INNER JOIN (
+            SELECT
+              "t12"."period",
+              MAX("t12"."snap") AS "latest"
+            FROM (
+              SELECT
+                "t11"."period",
+                "t11"."first_day",
+                "t11"."last_day",
+                "t4"."snap"
+              FROM "t8" AS "t11"
+              INNER JOIN (
+                SELECT DISTINCT
+                  "t0"."snapshot_date" AS "snap"
+                FROM "pupils" AS "t0"
+              ) AS "t4"
+                ON "t4"."snap" <= "t11"."last_day"
+            ) AS "t12"
+            GROUP BY
+              1
+          ) AS "t14"
+            ON "t2"."snapshot_date" = "t14"."latest"
+        ) AS "t15"
+      ) AS "t18"
+      LEFT OUTER JOIN (
+        SELECT DISTINCT
+          *
+        FROM (
+          SELECT
+            "t10"."period" AS "in_period",
+            "t6"."pupil" AS "planned"
+          FROM (
+            SELECT
+              *
+            FROM "pupil_plans" AS "t1"
+            WHERE
+              "t1"."plan_kind" = 'elevplan' AND "t1"."platform" IN ('MinUddannelse')
+          ) AS "t6"
+          INNER JOIN "t8" AS "t10"
+            ON "t6"."school_year" = CAST(CASE
+              WHEN EXTRACT(month FROM "t10"."last_day") >= 8
+              THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
+              ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
+            END AS TEXT) || '/' || CASE
+              WHEN 2 <= LENGTH(
                 CAST((
                   CASE
                     WHEN EXTRACT(month FROM "t10"."last_day") >= 8
@@ -163,21 +129,40 @@ FROM (
                   END + 1
                 ) % 100 AS TEXT)
               )
-            ) || CAST((
-              CASE
-                WHEN EXTRACT(month FROM "t10"."last_day") >= 8
-                THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
-                ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
-              END + 1
-            ) % 100 AS TEXT)
-          END
-          AND "t6"."published" <= "t10"."last_day"
-      ) AS "t16"
-    ) AS "t20"
-      ON "t18"."period" = "t20"."in_period" AND "t18"."pupil" = "t20"."planned"
-  ) AS "t21"
-) AS "t22"
-GROUP BY
-  1,
-  2,
-  3
+              THEN CAST((
+                CASE
+                  WHEN EXTRACT(month FROM "t10"."last_day") >= 8
+                  THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
+                  ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
+                END + 1
+              ) % 100 AS TEXT)
+              ELSE REPEAT(
+                '0',
+                2 - LENGTH(
+                  CAST((
+                    CASE
+                      WHEN EXTRACT(month FROM "t10"."last_day") >= 8
+                      THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
+                      ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
+                    END + 1
+                  ) % 100 AS TEXT)
+                )
+              ) || CAST((
+                CASE
+                  WHEN EXTRACT(month FROM "t10"."last_day") >= 8
+                  THEN CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT)
+                  ELSE CAST(EXTRACT(year FROM "t10"."last_day") AS BIGINT) - 1
+                END + 1
+              ) % 100 AS TEXT)
+            END
+            AND "t6"."published" <= "t10"."last_day"
+        ) AS "t16"
+      ) AS "t20"
+        ON "t18"."period" = "t20"."in_period" AND "t18"."pupil" = "t20"."planned"
+    ) AS "t21"
+  ) AS "t22"
+  GROUP BY
+    1,
+    2,
+    3
+) AS "t23"

@@ -1,80 +1,87 @@
 -- leaders_trained: by_year (duckdb); parameters: $at, $first, $last
 SELECT
-  "t15"."period",
-  "t15"."excepted",
-  SUM("t15"."weight") FILTER(WHERE
-    "t15"."hit") AS "numerator",
-  SUM("t15"."weight") AS "denominator"
+  CAST("t16"."period" AS TEXT) AS "period",
+  "t16"."excepted",
+  "t16"."numerator",
+  "t16"."denominator"
 FROM (
   SELECT
-    "t14"."period",
-    "t14"."school_id",
-    "t14"."grade",
-    "t14"."hit",
-    "t14"."weight",
-    FALSE AS "excepted"
+    "t15"."period",
+    "t15"."excepted",
+    SUM("t15"."weight") FILTER(WHERE
+      "t15"."hit") AS "numerator",
+    SUM("t15"."weight") AS "denominator"
   FROM (
     SELECT
-      "t9"."period",
-      "t3"."school_id",
-      CAST(NULL AS BIGINT) AS "grade",
-      "t13"."trained_school" IS NOT NULL AS "hit",
-      1 AS "weight"
+      "t14"."period",
+      "t14"."school_id",
+      "t14"."grade",
+      "t14"."hit",
+      "t14"."weight",
+      FALSE AS "excepted"
     FROM (
       SELECT
-        "t0"."school_id"
-      FROM "schools" AS "t0"
-    ) AS "t3"
-    CROSS JOIN (
-      SELECT
-        CAST(CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) AS TEXT) AS "period"
+        "t8"."period",
+        "t3"."school_id",
+        CAST(NULL AS BIGINT) AS "grade",
+        "t13"."trained_school" IS NOT NULL AS "hit",
+        1 AS "weight"
       FROM (
         SELECT
-          UNNEST(
-            RANGE(
-              CAST($first AS TIMESTAMP),
-              CAST($last AS TIMESTAMP) + INTERVAL '1' DAY,
-              INTERVAL '12' MONTH
-            )
-          ) AS "start"
-      ) AS "t6"
-    ) AS "t9"
-    LEFT OUTER JOIN (
-      SELECT DISTINCT
-        *
-      FROM (
+          "t0"."school_id"
+        FROM "schools" AS "t0"
+      ) AS "t3"
+      CROSS JOIN (
         SELECT
-          "t10"."period" AS "in_period",
-          "t5"."school_id" AS "trained_school"
+          CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) AS "period"
         FROM (
           SELECT
-            *
-          FROM "trainings" AS "t1"
-          WHERE
-            "t1"."role" = 'leder' AND CONTAINS(LOWER("t1"."programme"), 'superbruger')
-        ) AS "t5"
-        INNER JOIN (
+            UNNEST(
+              RANGE(
+                CAST($first AS TIMESTAMP),
+                CAST($last AS TIMESTAMP) + INTERVAL '1' DAY,
+                INTERVAL '12' MONTH
+              )
+            ) AS "start"
+        ) AS "t6"
+      ) AS "t8"
+      LEFT OUTER JOIN (
+        SELECT DISTINCT
+          *
+        FROM (
           SELECT
-            CAST(CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) AS TEXT) AS "period",
-            CAST("t6"."start" AS DATE) AS "first_day",
-            LEAST(CAST("t6"."start" + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, $at) AS "last_day"
+            "t10"."period" AS "in_period",
+            "t5"."school_id" AS "trained_school"
           FROM (
             SELECT
-              UNNEST(
-                RANGE(
-                  CAST($first AS TIMESTAMP),
-                  CAST($last AS TIMESTAMP) + INTERVAL '1' DAY,
-                  INTERVAL '12' MONTH
-                )
-              ) AS "start"
-          ) AS "t6"
-        ) AS "t10"
-          ON "t5"."completed" <= "t10"."last_day"
-      ) AS "t11"
-    ) AS "t13"
-      ON "t9"."period" = "t13"."in_period" AND "t3"."school_id" = "t13"."trained_school"
-  ) AS "t14"
-) AS "t15"
-GROUP BY
-  1,
-  2
+              *
+            FROM "trainings" AS "t1"
+            WHERE
+              "t1"."role" = 'leder' AND CONTAINS(LOWER("t1"."programme"), 'superbruger')
+          ) AS "t5"
+          INNER JOIN (
+            SELECT
+              CAST(EXTRACT(year FROM CAST("t6"."start" AS DATE)) AS BIGINT) AS "period",
+              CAST("t6"."start" AS DATE) AS "first_day",
+              LEAST(CAST("t6"."start" + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, $at) AS "last_day"
+            FROM (
+              SELECT
+                UNNEST(
+                  RANGE(
+                    CAST($first AS TIMESTAMP),
+                    CAST($last AS TIMESTAMP) + INTERVAL '1' DAY,
+                    INTERVAL '12' MONTH
+                  )
+                ) AS "start"
+            ) AS "t6"
+          ) AS "t10"
+            ON "t5"."completed" <= "t10"."last_day"
+        ) AS "t11"
+      ) AS "t13"
+        ON "t8"."period" = "t13"."in_period" AND "t3"."school_id" = "t13"."trained_school"
+    ) AS "t14"
+  ) AS "t15"
+  GROUP BY
+    1,
+    2
+) AS "t16"

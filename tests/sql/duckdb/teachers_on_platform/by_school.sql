@@ -1,45 +1,10 @@
 -- teachers_on_platform: by_school (duckdb); parameters: $at, $first, $last
 WITH "t8" AS (
   SELECT
-    CAST(CASE
+    CASE
       WHEN EXTRACT(month FROM CAST("t5"."start" AS DATE)) >= 8
       THEN CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT)
       ELSE CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT) - 1
-    END AS TEXT) || '/' || CASE
-      WHEN 2 <= LENGTH(
-        CAST((
-          CASE
-            WHEN EXTRACT(month FROM CAST("t5"."start" AS DATE)) >= 8
-            THEN CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT)
-            ELSE CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT) - 1
-          END + 1
-        ) % 100 AS TEXT)
-      )
-      THEN CAST((
-        CASE
-          WHEN EXTRACT(month FROM CAST("t5"."start" AS DATE)) >= 8
-          THEN CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT)
-          ELSE CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT) - 1
-        END + 1
-      ) % 100 AS TEXT)
-      ELSE REPEAT(
-        '0',
-        2 - LENGTH(
-          CAST((
-            CASE
-              WHEN EXTRACT(month FROM CAST("t5"."start" AS DATE)) >= 8
-              THEN CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT)
-              ELSE CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT) - 1
-            END + 1
-          ) % 100 AS TEXT)
-        )
-      ) || CAST((
-        CASE
-          WHEN EXTRACT(month FROM CAST("t5"."start" AS DATE)) >= 8
-          THEN CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT)
-          ELSE CAST(EXTRACT(year FROM CAST("t5"."start" AS DATE)) AS BIGINT) - 1
-        END + 1
-      ) % 100 AS TEXT)
     END AS "period",
     CAST("t5"."start" AS DATE) AS "first_day",
     LEAST(CAST("t5"."start" + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, $at) AS "last_day"
@@ -55,98 +20,118 @@ WITH "t8" AS (
   ) AS "t5"
 )
 SELECT
-  "t23"."period",
-  "t23"."school_id",
-  "t23"."excepted",
-  SUM("t23"."weight") FILTER(WHERE
-    "t23"."hit") AS "numerator",
-  SUM("t23"."weight") AS "denominator"
+  CAST("t24"."period" AS TEXT) || '/' || CASE
+    WHEN 2 <= LENGTH(CAST((
+      "t24"."period" + 1
+    ) % 100 AS TEXT))
+    THEN CAST((
+      "t24"."period" + 1
+    ) % 100 AS TEXT)
+    ELSE REPEAT('0', 2 - LENGTH(CAST((
+      "t24"."period" + 1
+    ) % 100 AS TEXT))) || CAST((
+      "t24"."period" + 1
+    ) % 100 AS TEXT)
+  END AS "period",
+  "t24"."school_id",
+  "t24"."excepted",
+  "t24"."numerator",
+  "t24"."denominator"
 FROM (
   SELECT
-    "t22"."period",
-    "t22"."school_id",
-    "t22"."grade",
-    "t22"."hit",
-    "t22"."weight",
-    FALSE AS "excepted"
+    "t23"."period",
+    "t23"."school_id",
+    "t23"."excepted",
+    SUM("t23"."weight") FILTER(WHERE
+      "t23"."hit") AS "numerator",
+    SUM("t23"."weight") AS "denominator"
   FROM (
     SELECT
-      "t21"."period",
-      "t21"."school_id",
-      CAST(NULL AS BIGINT) AS "grade",
-      "t15"."author" IS NOT NULL AS "hit",
-      1 AS "weight"
+      "t22"."period",
+      "t22"."school_id",
+      "t22"."grade",
+      "t22"."hit",
+      "t22"."weight",
+      FALSE AS "excepted"
     FROM (
       SELECT
-        *
+        "t21"."period",
+        "t21"."school_id",
+        CAST(NULL AS BIGINT) AS "grade",
+        "t15"."author" IS NOT NULL AS "hit",
+        1 AS "weight"
       FROM (
         SELECT
-          "t18".*
-          EXCLUDE ("latest")
+          *
         FROM (
           SELECT
-            "t2"."snapshot_date",
-            "t2"."employee",
-            "t2"."school_id",
-            "t2"."role",
-            "t2"."_batch",
-            "t17"."period",
-            "t17"."latest"
-          FROM "staff" AS "t2"
-          INNER JOIN (
+            "t18".*
+            EXCLUDE ("latest")
+          FROM (
             SELECT
-              "t13"."period",
-              MAX("t13"."snap") AS "latest"
-            FROM (
+              "t2"."snapshot_date",
+              "t2"."employee",
+              "t2"."school_id",
+              "t2"."role",
+              "t2"."_batch",
+              "t17"."period",
+              "t17"."latest"
+            FROM "staff" AS "t2"
+            INNER JOIN (
               SELECT
-                "t11"."period",
-                "t11"."first_day",
-                "t11"."last_day",
-                "t4"."snap"
-              FROM "t8" AS "t11"
-              INNER JOIN (
-                SELECT DISTINCT
-                  "t0"."snapshot_date" AS "snap"
-                FROM "staff" AS "t0"
-              ) AS "t4"
-                ON "t4"."snap" <= "t11"."last_day"
-            ) AS "t13"
-            GROUP BY
-              1
-          ) AS "t17"
-            ON "t2"."snapshot_date" = "t17"."latest"
-        ) AS "t18"
-      ) AS "t19"
-      WHERE
-        "t19"."role" IN ('lærer', 'pædagog')
-    ) AS "t21"
-    LEFT OUTER JOIN (
-      SELECT DISTINCT
-        *
-      FROM (
-        SELECT
-          "t10"."period" AS "in_period",
-          "t7"."author"
+                "t13"."period",
+                MAX("t13"."snap") AS "latest"
+              FROM (
+                SELECT
+                  "t11"."period",
+                  "t11"."first_day",
+                  "t11"."last_day",
+                  "t4"."snap"
+                FROM "t8" AS "t11"
+                INNER JOIN (
+                  SELECT DISTINCT
+                    "t0"."snapshot_date" AS "snap"
+                  FROM "staff" AS "t0"
+                ) AS "t4"
+                  ON "t4"."snap" <= "t11"."last_day"
+              ) AS "t13"
+              GROUP BY
+                1
+            ) AS "t17"
+              ON "t2"."snapshot_date" = "t17"."latest"
+          ) AS "t18"
+        ) AS "t19"
+        WHERE
+          "t19"."role" IN ('lærer', 'pædagog')
+      ) AS "t21"
+      LEFT OUTER JOIN (
+        SELECT DISTINCT
+          *
         FROM (
           SELECT
-            "t1"."author",
-            (
-              CAST(EXTRACT(year FROM "t1"."created") AS BIGINT) * 100
-            ) + EXTRACT(month FROM "t1"."created") AS "month",
-            MIN("t1"."created") AS "first"
-          FROM "courses" AS "t1"
-          GROUP BY
-            1,
-            2
-        ) AS "t7"
-        INNER JOIN "t8" AS "t10"
-          ON "t7"."first" >= "t10"."first_day" AND "t7"."first" <= "t10"."last_day"
-      ) AS "t12"
-    ) AS "t15"
-      ON "t21"."period" = "t15"."in_period" AND "t21"."employee" = "t15"."author"
-  ) AS "t22"
-) AS "t23"
-GROUP BY
-  1,
-  2,
-  3
+            "t10"."period" AS "in_period",
+            "t7"."author"
+          FROM (
+            SELECT
+              "t1"."author",
+              (
+                CAST(EXTRACT(year FROM "t1"."created") AS BIGINT) * 100
+              ) + EXTRACT(month FROM "t1"."created") AS "month",
+              MIN("t1"."created") AS "first"
+            FROM "courses" AS "t1"
+            GROUP BY
+              1,
+              2
+          ) AS "t7"
+          INNER JOIN "t8" AS "t10"
+            ON "t7"."first" >= "t10"."first_day" AND "t7"."first" <= "t10"."last_day"
+        ) AS "t12"
+      ) AS "t15"
+        ON "t21"."period" = "t15"."in_period" AND "t21"."employee" = "t15"."author"
+    ) AS "t22"
+  ) AS "t23"
+  GROUP BY
+    1,
+    2,
+    3
+) AS "t24"

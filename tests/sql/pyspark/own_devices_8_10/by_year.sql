@@ -1,7 +1,7 @@
 -- own_devices_8_10: by_year (pyspark); parameters: :at, :first, :last
 WITH `t8` AS (
   SELECT
-    CAST(CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT) AS STRING) AS `period`,
+    CAST(EXTRACT(year FROM CAST(`t7`.`start` AS DATE)) AS BIGINT) AS `period`,
     CAST(`t7`.`start` AS DATE) AS `first_day`,
     LEAST(CAST(`t7`.`start` + INTERVAL '12' MONTH AS DATE) - INTERVAL '1' DAY, :at) AS `last_day`
   FROM (
@@ -60,112 +60,119 @@ WITH `t8` AS (
   ) AS `t7`
 )
 SELECT
-  `t23`.`period`,
-  `t23`.`excepted`,
-  SUM(IF(`t23`.`hit`, `t23`.`weight`, NULL)) AS `numerator`,
-  SUM(`t23`.`weight`) AS `denominator`
+  CAST(`t24`.`period` AS STRING) AS `period`,
+  `t24`.`excepted`,
+  `t24`.`numerator`,
+  `t24`.`denominator`
 FROM (
   SELECT
-    `t22`.`period`,
-    `t22`.`school_id`,
-    `t22`.`grade`,
-    `t22`.`hit`,
-    `t22`.`weight`,
-    `t22`.`municipality`,
-    FALSE AS `excepted`
+    `t23`.`period`,
+    `t23`.`excepted`,
+    SUM(IF(`t23`.`hit`, `t23`.`weight`, NULL)) AS `numerator`,
+    SUM(`t23`.`weight`) AS `denominator`
   FROM (
     SELECT
-      `t21`.`period`,
-      `t21`.`school_id`,
-      CAST(`t21`.`grade` AS BIGINT) AS `grade`,
-      `t16`.`holder` IS NOT NULL AS `hit`,
-      1 AS `weight`,
-      `t21`.`municipality`
+      `t22`.`period`,
+      `t22`.`school_id`,
+      `t22`.`grade`,
+      `t22`.`hit`,
+      `t22`.`weight`,
+      `t22`.`municipality`,
+      FALSE AS `excepted`
     FROM (
       SELECT
-        *
+        `t21`.`period`,
+        `t21`.`school_id`,
+        CAST(`t21`.`grade` AS BIGINT) AS `grade`,
+        `t16`.`holder` IS NOT NULL AS `hit`,
+        1 AS `weight`,
+        `t21`.`municipality`
       FROM (
         SELECT
-          `t18`.`snapshot_date`,
-          `t18`.`pupil`,
-          `t18`.`school_id`,
-          `t18`.`grade`,
-          `t18`.`class_name`,
-          `t18`.`dus`,
-          `t18`.`municipality`,
-          `t18`.`period`
+          *
         FROM (
           SELECT
-            `t2`.`snapshot_date`,
-            `t2`.`pupil`,
-            `t2`.`school_id`,
-            `t2`.`grade`,
-            `t2`.`class_name`,
-            `t2`.`dus`,
-            `t2`.`municipality`,
-            `t17`.`period`,
-            `t17`.`snap_of`,
-            `t17`.`latest`
-          FROM `pupils` AS `t2`
-          INNER JOIN (
+            `t18`.`snapshot_date`,
+            `t18`.`pupil`,
+            `t18`.`school_id`,
+            `t18`.`grade`,
+            `t18`.`class_name`,
+            `t18`.`dus`,
+            `t18`.`municipality`,
+            `t18`.`period`
+          FROM (
             SELECT
-              `t12`.`period`,
-              `t12`.`snap_of`,
-              MAX(`t12`.`snap`) AS `latest`
-            FROM (
+              `t2`.`snapshot_date`,
+              `t2`.`pupil`,
+              `t2`.`school_id`,
+              `t2`.`grade`,
+              `t2`.`class_name`,
+              `t2`.`dus`,
+              `t2`.`municipality`,
+              `t17`.`period`,
+              `t17`.`snap_of`,
+              `t17`.`latest`
+            FROM `pupils` AS `t2`
+            INNER JOIN (
               SELECT
-                `t11`.`period`,
-                `t11`.`first_day`,
-                `t11`.`last_day`,
-                `t4`.`snap`,
-                `t4`.`snap_of`
-              FROM `t8` AS `t11`
-              INNER JOIN (
-                SELECT DISTINCT
-                  `t0`.`snapshot_date` AS `snap`,
-                  `t0`.`municipality` AS `snap_of`
-                FROM `pupils` AS `t0`
-              ) AS `t4`
-                ON `t4`.`snap` <= `t11`.`last_day`
-            ) AS `t12`
-            GROUP BY
-              1,
-              2
-          ) AS `t17`
-            ON `t2`.`snapshot_date` = `t17`.`latest` AND `t2`.`municipality` = `t17`.`snap_of`
-        ) AS `t18`
-      ) AS `t19`
-      WHERE
-        `t19`.`grade` IN (8, 9, 10)
-    ) AS `t21`
-    LEFT OUTER JOIN (
-      SELECT DISTINCT
-        *
-      FROM (
-        SELECT
-          `t10`.`period` AS `held_period`,
-          `t6`.`holder`
+                `t12`.`period`,
+                `t12`.`snap_of`,
+                MAX(`t12`.`snap`) AS `latest`
+              FROM (
+                SELECT
+                  `t11`.`period`,
+                  `t11`.`first_day`,
+                  `t11`.`last_day`,
+                  `t4`.`snap`,
+                  `t4`.`snap_of`
+                FROM `t8` AS `t11`
+                INNER JOIN (
+                  SELECT DISTINCT
+                    `t0`.`snapshot_date` AS `snap`,
+                    `t0`.`municipality` AS `snap_of`
+                  FROM `pupils` AS `t0`
+                ) AS `t4`
+                  ON `t4`.`snap` <= `t11`.`last_day`
+              ) AS `t12`
+              GROUP BY
+                1,
+                2
+            ) AS `t17`
+              ON `t2`.`snapshot_date` = `t17`.`latest` AND `t2`.`municipality` = `t17`.`snap_of`
+          ) AS `t18`
+        ) AS `t19`
+        WHERE
+          `t19`.`grade` IN (8, 9, 10)
+      ) AS `t21`
+      LEFT OUTER JOIN (
+        SELECT DISTINCT
+          *
         FROM (
           SELECT
-            *
-          FROM `devices` AS `t1`
-          WHERE
-            `t1`.`ownership` = 'privat' AND `t1`.`holder_kind` = 'elev'
-        ) AS `t6`
-        INNER JOIN `t8` AS `t10`
-          ON `t6`.`issued` <= `t10`.`last_day`
-          AND (
-            (
-              `t6`.`returned` IS NULL
-            ) OR (
-              `t6`.`returned` > `t10`.`last_day`
+            `t10`.`period` AS `held_period`,
+            `t6`.`holder`
+          FROM (
+            SELECT
+              *
+            FROM `devices` AS `t1`
+            WHERE
+              `t1`.`ownership` = 'privat' AND `t1`.`holder_kind` = 'elev'
+          ) AS `t6`
+          INNER JOIN `t8` AS `t10`
+            ON `t6`.`issued` <= `t10`.`last_day`
+            AND (
+              (
+                `t6`.`returned` IS NULL
+              ) OR (
+                `t6`.`returned` > `t10`.`last_day`
+              )
             )
-          )
-      ) AS `t13`
-    ) AS `t16`
-      ON `t21`.`period` = `t16`.`held_period` AND `t21`.`pupil` = `t16`.`holder`
-  ) AS `t22`
-) AS `t23`
-GROUP BY
-  1,
-  2
+        ) AS `t13`
+      ) AS `t16`
+        ON `t21`.`period` = `t16`.`held_period` AND `t21`.`pupil` = `t16`.`holder`
+    ) AS `t22`
+  ) AS `t23`
+  GROUP BY
+    1,
+    2
+) AS `t24`
