@@ -78,8 +78,9 @@ def units(ctx: Context, d: Definition, indicator: Any, kind: PeriodKind | None,
           dates: dict[str, Any], *, since: bool = False) -> ibis.Table:
     """The units, the dates given as engine values (``templates.NAMES``): a stock
     indicator's in one query over a table of its periods (``windows``), the period holding
-    the measurement date when none is asked for; a flow's with their period's label (only
-    from the first period's first day on, when ``since``)."""
+    the measurement date when none is asked for; a flow's with their period's key (only
+    from the first period's first day on, when ``since``). Either carries the period's key
+    (``periods.key_expr``), named after grouping (``Asking.query``)."""
     here = replace(ctx, on=dates["at"])
     if not d.stock:
         if since and d.settled:  # the events of one period: none before its first day
