@@ -152,7 +152,8 @@ class Asking:
         ctx, d, kind = self.ctx, self.d, self.kind
         one = only is not None and not d.stock and kind is not None
         t = units(ctx, d, self.indicator, kind, dates, since=one)
-        keyed = kind is not None and t.period.type().is_integer()  # a flow's (``flow_period``)
+        # the period's key (``periods.key_expr``), named after grouping; a text is a name
+        keyed = kind is not None and t.period.type().is_integer()
         if one and kind is not None:
             first = (key_expr if keyed else label_expr)(dates["first"], kind)
             t = t.filter(t.period == first)
@@ -168,7 +169,9 @@ class Asking:
         keys.append("excepted")
         sums = t.group_by(keys).aggregate(
             numerator=t.weight.sum(where=t.hit), denominator=t.weight.sum())
-        return sums.mutate(period=key_label(sums.period, kind)) if keyed and kind else sums
+        if keyed and kind is not None:
+            sums = sums.mutate(period=key_label(sums.period, kind))
+        return sums
 
 
 def records(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],

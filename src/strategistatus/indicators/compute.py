@@ -53,7 +53,7 @@ def units_table(ctx: Context, d: Definition, indicator: Any, kind: PeriodKind | 
     values = dates_of(ctx, d, indicator, kind, None, periods)
     t = units(ctx, d, indicator, kind, {k: ibis.literal(v, type="date")
                                          for k, v in values.items()})
-    if kind is not None and t.period.type().is_integer():  # a flow's period key, named
+    if kind is not None and t.period.type().is_integer():  # the period's key, named
         t = t.mutate(period=key_label(t.period, kind))
     return t
 
