@@ -37,8 +37,8 @@ from .periods import (
     PeriodKind,
     cut,
     key_expr,
-    key_label,
     label_expr,
+    named,
     period_of,
     periods_between,
 )
@@ -152,11 +152,9 @@ class Asking:
         ctx, d, kind = self.ctx, self.d, self.kind
         one = only is not None and not d.stock and kind is not None
         t = units(ctx, d, self.indicator, kind, dates, since=one)
-        # the period's key (``periods.key_expr``), named after grouping; a text is a name
-        keyed = kind is not None and t.period.type().is_integer()
-        if one and kind is not None:
-            first = (key_expr if keyed else label_expr)(dates["first"], kind)
-            t = t.filter(t.period == first)
+        if one and kind is not None:  # the period's key (``periods.key_expr``), or its name
+            first = key_expr if t.period.type().is_integer() else label_expr
+            t = t.filter(t.period == first(dates["first"], kind))
         if ctx.school is not None:
             t = t.filter(t.school_id == ctx.school)
         excepted = excepted_grades(self.indicator)
@@ -167,11 +165,8 @@ class Asking:
         keys = [k for k, on in (("period", kind is not None), ("school_id", by_school),
                                 ("municipality", home), ("grade", "grade" in self.by)) if on]
         keys.append("excepted")
-        sums = t.group_by(keys).aggregate(
-            numerator=t.weight.sum(where=t.hit), denominator=t.weight.sum())
-        if keyed and kind is not None:
-            sums = sums.mutate(period=key_label(sums.period, kind))
-        return sums
+        return named(t.group_by(keys).aggregate(
+            numerator=t.weight.sum(where=t.hit), denominator=t.weight.sum()), kind)
 
 
 def records(ctx: Context, d: Definition, indicator: Any, by: tuple[str, ...],

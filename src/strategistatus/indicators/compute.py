@@ -11,7 +11,7 @@ from strategistatus.errors import StrategistatusError
 from .answers import dates_of, default_period, first_day, records, units
 from .base import REGISTRY, Context, Definition
 from .headline import choose_target, judged_in_total, judged_point
-from .periods import PERIOD_KINDS, Period, PeriodKind, key_label, periods_between
+from .periods import PERIOD_KINDS, Period, PeriodKind, named, periods_between
 from .results import Result, Row, rows_of
 
 DIMENSIONS = ("school", "grade", *PERIOD_KINDS)
@@ -51,11 +51,8 @@ def units_table(ctx: Context, d: Definition, indicator: Any, kind: PeriodKind | 
     """The indicator's units at ``ctx.at`` (for ``periods`` when ``kind`` is given), its
     dates written in (the runner binds them instead: ``_query``)."""
     values = dates_of(ctx, d, indicator, kind, None, periods)
-    t = units(ctx, d, indicator, kind, {k: ibis.literal(v, type="date")
-                                         for k, v in values.items()})
-    if kind is not None and t.period.type().is_integer():  # the period's key, named
-        t = t.mutate(period=key_label(t.period, kind))
-    return t
+    return named(units(ctx, d, indicator, kind, {k: ibis.literal(v, type="date")
+                                                 for k, v in values.items()}), kind)
 
 
 def compute(ctx: Context, indicator: Any, *, by: tuple[str, ...] = ()) -> Result:

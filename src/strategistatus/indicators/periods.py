@@ -100,3 +100,11 @@ def key_label(key: IntegerValue, kind: PeriodKind) -> StringValue:
 def label_expr(day: DateValue, kind: PeriodKind) -> StringValue:
     """The label of the period each date falls in, as an engine expression."""
     return key_label(key_expr(day, kind), kind)
+
+
+def named(t: ibis.Table, kind: PeriodKind | None) -> ibis.Table:
+    """``t`` with its ``period`` named (``key_label``) where it is a key (``key_expr``): run
+    on the few rows after grouping; a text period is a name already."""
+    if kind is None or not t.period.type().is_integer():
+        return t
+    return t.mutate(period=key_label(t.period, kind))

@@ -6,10 +6,10 @@ the same question a workspace asks, with the municipality as one more dimension
 where schools are asked for, every school id saying its municipality
 (``sources.national_school``). The answer adds up to each municipality, each region and the
 country: a numerator and a denominator are sums of units, and a sum of sums is the area's.
-Each area then gets exactly the periods a workspace of its own would show, from its own first day of data (asked once per
-indicator, grouped by municipality), and is judged by the workspace's rules
-(``status.rules.judge``), so a municipality's figures and statuses here are its own
-``status``'s.
+Each area then gets exactly the periods a workspace of its own would show, from its own
+first day of data (asked once per indicator, grouped by municipality), and is judged by the
+workspace's rules (``status.rules.judge``), so a municipality's figures and statuses here
+are its own ``status``'s.
 
 Milestones are each municipality's own; a region or the country shows how many of its
 municipalities have reached one and takes the worst of their statuses. Status overrides are

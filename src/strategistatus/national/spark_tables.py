@@ -17,6 +17,8 @@ from typing import Any
 
 from strategistatus.i18n import _
 
+FILE_URI = "^file:/+"  # a Spark file URI's scheme: file:///a and file:/a are both /a
+
 
 def spark_view(spark: Any, name: str, files: dict[str, int], columns: tuple[str, ...] | None,
                prefix_of: Callable[[int], str]) -> str:
@@ -41,7 +43,7 @@ def spark_view(spark: Any, name: str, files: dict[str, int], columns: tuple[str,
         [(uri, code, prefix_of(code)) for uri, code in uris.items()],
         "file_path string, municipality int, prefix string")
     frame = frame.select(*(columns or frame.columns),
-                         F.regexp_replace(F.col("_metadata.file_path"), "^file:/+", "/")
+                         F.regexp_replace(F.col("_metadata.file_path"), FILE_URI, "/")
                          .alias("file_path"))
     frame = frame.join(F.broadcast(codes), "file_path").drop("file_path")
     if "school_id" in frame.columns:
@@ -78,8 +80,8 @@ def no_spark_running() -> bool:
 
 
 def _uri_path(uri: str) -> str:
-    """A Spark file URI's path, still percent-encoded (``file:///a`` and ``file:/a``: ``/a``)."""
-    return re.sub("^file:/+", "/", uri)
+    """A Spark file URI's path, still percent-encoded (as the view's ``file_path``)."""
+    return re.sub(FILE_URI, "/", uri)
 
 
 def spark_session(master: str | None, scratch: Path | None = None) -> Any:
