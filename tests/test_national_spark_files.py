@@ -65,3 +65,33 @@ def test_a_damaged_file_is_named_on_spark_too(tmp_path: Path) -> None:
     assert f"{staff}: cannot be read as a Parquet file" in said, said
     assert "at org.apache" not in said and "Traceback" not in said, said
     assert "unexpected problem" not in said, said
+    # Java's and Spark's own start-up lines are kept from the terminal (issue 14)
+    for noise in ("Using incubator modules", "Setting default log level", "setLogLevel"):
+        assert noise not in said, said
+
+
+def test_a_java_that_cannot_start_spark_is_said_in_one_message(tmp_path: Path) -> None:
+    """A Java that exits at once (too old, damaged) stops ``--engine spark`` with Java's
+    own last words in one message, and leaves no folder of Spark's behind."""
+    ws = init_workspace(tmp_path / "ws", settings=settings("duckdb"))
+    run_import(ws, IMPORTS[0][0], EXAMPLES / "data" / IMPORTS[0][1])
+    with ws.open_store(read_only=True) as store:
+        export_parquet(store, tmp_path / "ud", code=851, secret=ws.secret(),
+                       data_until=data_date(store))
+    java = tmp_path / "java" / "bin" / "java"
+    java.parent.mkdir(parents=True)
+    java.write_text("#!/bin/sh\necho 'Error: this Java is 1.8, not 17 or newer' >&2\nexit 1\n")
+    java.chmod(0o755)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    done = subprocess.run([EXE, "--lang", "en", "status", "--data", str(tmp_path / "ud"),
+                           "--engine", "spark", "--at", "2018-01-31"], capture_output=True,
+                          text=True, timeout=300,
+                          env={**os.environ, "JAVA_HOME": str(java.parents[1]),
+                               "TMPDIR": str(temp), "COLUMNS": "300", "NO_COLOR": "1"})
+    said = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 1, said
+    assert "Spark's Java process did not start: " in said, said
+    assert "this Java is 1.8, not 17 or newer" in said, said
+    assert "Traceback" not in said and "unexpected problem" not in said, said
+    assert not list(temp.glob("strategistatus-spark-*")), list(temp.iterdir())

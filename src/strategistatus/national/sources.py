@@ -199,8 +199,12 @@ class Country:
             # running in this process is shared, and left to its owner)
             self._owner = no_spark_running()
             self._scratch = Path(tempfile.mkdtemp(prefix="strategistatus-spark-"))
-            self._spark = spark_session(master, self._scratch)
-            self.con = ibis.pyspark.connect(self._spark)
+            try:
+                self._spark = spark_session(master, self._scratch)
+                self.con = ibis.pyspark.connect(self._spark)
+            except BaseException:
+                self.close()
+                raise
 
     def table(self, name: str) -> ibis.Table:
         hit = self._tables.get(name)
@@ -257,14 +261,15 @@ class Country:
                 for code, rows in found.items()}
 
     def close(self) -> None:
-        if self._spark is not None:
-            for name in self._tables:
-                self._spark.catalog.dropTempView(f"ss_{name}")  # and its cached rows
-            if self._owner:
-                self._spark.stop()
-            self._spark = None
+        if self.engine == "spark":
+            if self._spark is not None:
+                for name in self._tables:
+                    self._spark.catalog.dropTempView(f"ss_{name}")  # and its cached rows
+                if self._owner:
+                    self._spark.stop()
+                self._spark = None
             shutil.rmtree(self._scratch, ignore_errors=True)
-        elif self.engine == "duckdb":
+        else:
             self.con.disconnect()
             self._views.close()
 

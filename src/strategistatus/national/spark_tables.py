@@ -110,9 +110,37 @@ def spark_session(master: str | None, scratch: Path | None = None) -> Any:
                        f"-Dlog4j2.configurationFile={_log_settings().as_uri()}"))
     if scratch is not None:
         builder = builder.config("spark.local.dir", str(scratch))
+        _started_quietly(builder, scratch / "spark.log")
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("OFF")  # its errors reach the command as exceptions
     return session
+
+
+def _started_quietly(builder: Any, log: Path) -> None:
+    """Starts Spark's Java process (unless one runs) with its own output written to ``log``:
+    Java and Spark print lines of their own as they start (``WARNING: Using incubator
+    modules``, ``Setting default log level``), between the command's lines. Its errors
+    reach the command as exceptions; when Java cannot start at all, the log's last lines
+    are said."""
+    from pyspark import SparkConf, SparkContext
+    from pyspark.java_gateway import launch_gateway
+
+    from .sources import SourceError
+
+    if SparkContext._active_spark_context is not None:
+        return
+    conf = SparkConf()
+    for key, value in builder._options.items():
+        conf.set(key, value)
+    with log.open("ab") as out:
+        try:
+            gateway = launch_gateway(conf, popen_kwargs={"stdout": out, "stderr": out})
+        except Exception:
+            said = [line.strip() for line in log.read_text(encoding="utf-8", errors="replace")
+                    .splitlines() if line.strip()]
+            raise SourceError(_("Spark's Java process did not start: {reason}",
+                                reason=" / ".join(said[-3:])[-400:] or "?")) from None
+    SparkContext(conf=conf, gateway=gateway)
 
 
 def _log_settings() -> Path:
