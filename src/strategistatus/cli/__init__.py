@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated
 
 import typer
 
-from strategistatus import workspace
 from strategistatus.i18n import LANGUAGES, _, set_language
 
 from . import (
@@ -58,7 +58,10 @@ def _options(lang: Annotated[str | None, typer.Option(
         version: Annotated[bool, typer.Option(
             "--version", is_eager=True, callback=_show_version,
             help="Show the version of strategistatus and exit.")] = False) -> None:
-    workspace.DATABASE_OVERRIDE = database or None
+    if database or "strategistatus.workspace" in sys.modules:  # its default is None
+        from strategistatus import workspace  # not before a command needs it (its settings)
+
+        workspace.DATABASE_OVERRIDE = database or None
     if lang is not None:
         if lang not in LANGUAGES:
             raise typer.BadParameter(_("--lang must be da or en"))

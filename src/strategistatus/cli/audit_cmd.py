@@ -10,9 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from strategistatus import formatting
-from strategistatus.workspace import find_workspace
 
-from .output import WorkspaceOption, console
+from .output import WorkspaceOption, console, find_workspace
 
 
 def audit(workspace: WorkspaceOption = Path("."),

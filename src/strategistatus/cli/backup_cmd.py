@@ -9,10 +9,9 @@ import typer
 
 from strategistatus import formatting
 from strategistatus.i18n import _
-from strategistatus.workspace import find_workspace
 
 from .guard import package_version
-from .output import WorkspaceOption, console, err_console
+from .output import WorkspaceOption, console, err_console, find_workspace
 
 FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The backup file.")]
 

@@ -9,18 +9,18 @@ one strategistatus computes, the kind is the code's, the period one it counts pe
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from strategistatus import formatting
 from strategistatus.i18n import _, ngettext
-from strategistatus.store.references import BrokenReference, stored
-from strategistatus.strategy import StrategyError, check_strategy, load_strategy
-from strategistatus.workspace import find_workspace
 
-from .output import WorkspaceOption, console
+from .output import WorkspaceOption, console, find_workspace
+
+if TYPE_CHECKING:
+    from strategistatus.store.references import BrokenReference
 
 
 def check(
@@ -30,6 +30,9 @@ def check(
 ) -> None:
     """Check the strategy file (every problem with its line: its shape, and each indicator's
     id, kind and period against the code) and show what data is loaded."""
+    from strategistatus.store.references import stored
+    from strategistatus.strategy import check_strategy
+
     ws = None if strategy else find_workspace(workspace)
     path = strategy or ws.strategy_path  # type: ignore[union-attr]
     findings = check_strategy(path)
@@ -57,6 +60,8 @@ def check(
 
 def _goals(path: Path) -> list[str] | None:
     """The strategy's goal ids (None when the file cannot be read: its errors are shown)."""
+    from strategistatus.strategy import StrategyError, load_strategy
+
     try:
         return [g.id for g in load_strategy(path).goals]
     except StrategyError:

@@ -11,9 +11,8 @@ import typer
 
 from strategistatus import formatting
 from strategistatus.i18n import _
-from strategistatus.workspace import find_workspace
 
-from .output import WorkspaceOption, console
+from .output import WorkspaceOption, console, find_workspace
 
 
 class ExportFormat(StrEnum):

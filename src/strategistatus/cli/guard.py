@@ -20,12 +20,12 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rich.markup import escape
 
 from strategistatus.errors import StrategistatusError, mask_cpr
 from strategistatus.i18n import _, ngettext
-from strategistatus.strategy import StrategyError
 
 from .output import err_console
 
@@ -36,8 +36,6 @@ def run(app: Callable[[], object]) -> None:
         app()
     except StrategistatusError as exc:
         _fail(str(exc))
-    except StrategyError as exc:
-        _fail(_strategy_message(exc))
     except KeyboardInterrupt:
         err_console.print(_("interrupted; nothing was written"))
         sys.exit(130)
@@ -48,8 +46,18 @@ def run(app: Callable[[], object]) -> None:
     except OSError as exc:
         _fail(str(_no_room(exc) or _os_message(exc)))
     except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+        if _strategy_error(exc):
+            _fail(_strategy_message(exc))
         room = _no_room(exc)
         _fail(str(room) if room is not None else _unexpected(exc))
+
+
+def _strategy_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is the strategy file's errors (``strategy.StrategyError``). Its module
+    is not imported for the check (the strategy's package took a tenth of a second of every
+    command's start): a StrategyError can only have been raised once it was imported."""
+    findings = sys.modules.get("strategistatus.strategy.findings")
+    return findings is not None and isinstance(exc, findings.StrategyError)
 
 
 def _no_room(exc: BaseException) -> Exception | None:
@@ -65,7 +73,8 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def _strategy_message(exc: StrategyError) -> str:
+def _strategy_message(exc: Any) -> str:
+    """A ``strategy.StrategyError``'s errors, each on a line of its own."""
     errors = exc.errors or exc.findings
     head = ngettext("the strategy file has {n} error ('strategistatus check' lists every "
                     "problem):", "the strategy file has {n} errors ('strategistatus check' "

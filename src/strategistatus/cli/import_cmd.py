@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -16,12 +16,13 @@ from rich.table import Table
 from strategistatus import formatting
 from strategistatus.formatting import count
 from strategistatus.i18n import _, ngettext
-from strategistatus.importer import ImportReport, import_files
 from strategistatus.sources.registry import DATASETS, dataset_title
-from strategistatus.workspace import find_workspace
 
 from .dateoption import METAVAR, date_parser
-from .output import WorkspaceOption, console, err_console
+from .output import WorkspaceOption, console, err_console, find_workspace
+
+if TYPE_CHECKING:
+    from strategistatus.importer import ImportReport
 
 SHOWN_ERRORS = 50
 
@@ -55,6 +56,8 @@ def import_(
     output: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
     """Import export files into a dataset. Nothing is written if any row is bad."""
+    from strategistatus.importer import import_files
+
     if locale not in (None, "da", "en"):
         raise typer.BadParameter(_("--locale must be da or en"))
     ws = find_workspace(workspace)

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from strategistatus.workspace import init_workspace
-
 from .output import console
 
 
@@ -20,6 +18,8 @@ def init(
         exists=True, dir_okay=False)] = None,
 ) -> None:
     """Create a workspace with the strategy, an empty database and a new secret key."""
+    from strategistatus.workspace import init_workspace
+
     ws = init_workspace(directory, strategy=strategy)
     console.print(f"Workspace created in [bold]{ws.root}[/]")
     console.print(f"  strategy:  {ws.strategy_path.name}")

@@ -13,19 +13,18 @@ from rich.table import Table
 from strategistatus import formatting
 from strategistatus.errors import InputError
 from strategistatus.i18n import _
-from strategistatus.status import ORDER
-from strategistatus.status.dates import measurement_date
-from strategistatus.strategy import load_strategy
-from strategistatus.workspace import find_workspace
+from strategistatus.statuses import ORDER
 
 from .dateoption import METAVAR, date_parser
-from .output import WorkspaceOption, console
+from .output import WorkspaceOption, console, find_workspace
 
 app = typer.Typer(help="Set a goal's status by hand, with a written reason (history is kept).")
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why: kept with the status.")]
 
 
 def _goal(ws, goal: str) -> None:  # noqa: ANN001
+    from strategistatus.strategy import load_strategy
+
     strategy = load_strategy(ws.strategy_path)
     if goal not in [g.id for g in strategy.goals]:
         raise InputError(f"no goal {goal!r} in {ws.strategy_path.name}; goals: "
@@ -65,6 +64,8 @@ def _store_override(workspace: Path, goal: str, status: str | None, reason: str,
                     at: dt.date | None) -> dt.date:
     """Store the override for the measurement date; a closed round keeps what it was closed
     with (its figures are frozen), which is said when the date is one of its."""
+    from strategistatus.status.dates import measurement_date
+
     ws = find_workspace(workspace)
     _goal(ws, goal)
     with ws.open_store() as store:

@@ -6,17 +6,18 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from strategistatus import formatting
-from strategistatus.store.retention import KEPT, Purge, purge_workspace
-from strategistatus.workspace import find_workspace
 
 from .dateoption import METAVAR, date_parser
-from .output import WorkspaceOption, console
+from .output import WorkspaceOption, console, find_workspace
+
+if TYPE_CHECKING:
+    from strategistatus.store.retention import Purge
 
 
 class Format(StrEnum):
@@ -38,6 +39,8 @@ def purge(workspace: WorkspaceOption = Path("."), before: BeforeOption = None,
           ) -> None:
     """Delete rows about pupils and staff (and old files in logs/ and uploads/) older than
     a date, in one transaction. Closed rounds and the audit log are kept."""
+    from strategistatus.store.retention import KEPT, purge_workspace
+
     ws = find_workspace(workspace)
     done = purge_workspace(ws, before, apply=yes)
     if output is Format.json:
@@ -50,6 +53,8 @@ def purge(workspace: WorkspaceOption = Path("."), before: BeforeOption = None,
 
 
 def _print(done: Purge) -> None:
+    from strategistatus.store.retention import KEPT
+
     verb = "Deleted" if done.applied else "Would delete"
     table = Table(title=f"{verb}: what is older than {formatting.short_date(done.before)}")
     table.add_column("table or folder")

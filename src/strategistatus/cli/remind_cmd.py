@@ -7,19 +7,18 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from strategistatus.i18n import _, ngettext
-from strategistatus.reminders.plan import Reminder
-from strategistatus.reminders.run import gather, send_all
-from strategistatus.strategy import load_strategy
-from strategistatus.workspace import find_workspace
 
 from .dateoption import METAVAR, date_parser
-from .output import WorkspaceOption, console
+from .output import WorkspaceOption, console, find_workspace
 from .users_cmd import cli_user
+
+if TYPE_CHECKING:
+    from strategistatus.reminders.plan import Reminder
 
 
 class Format(StrEnum):
@@ -39,6 +38,9 @@ DryRunOption = Annotated[bool, typer.Option(
 def remind(workspace: WorkspaceOption = Path("."), at: AtOption = None,
            dry_run: DryRunOption = False, output: FormatOption = Format.table) -> None:
     """E-mail the reminders due today (or on --at); each is sent once and audited."""
+    from strategistatus.reminders.run import gather, send_all
+    from strategistatus.strategy import load_strategy
+
     ws = find_workspace(workspace)
     strategy = load_strategy(ws.strategy_path)
     settings = ws.settings

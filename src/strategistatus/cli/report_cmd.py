@@ -14,12 +14,10 @@ from rich.table import Table
 from strategistatus import formatting
 from strategistatus.errors import InputError
 from strategistatus.i18n import _, ngettext
-from strategistatus.report import service
-from strategistatus.workspace import find_workspace
 
 from .common import AT_HELP, check_school, measurement_day
 from .dateoption import METAVAR, date_parser
-from .output import WorkspaceOption, console, err_console
+from .output import WorkspaceOption, console, err_console, find_workspace
 from .status_cmd import DataOption, Engine, EngineOption, MasterOption, StrategyOption
 
 RoundOption = Annotated[str | None, typer.Option("--round", help='The reporting round, e.g. "januar 2018".')]
@@ -42,6 +40,8 @@ def report(
 ) -> None:
     """Write the committee report (the status appendix) in the formats and languages asked;
     with --national --data, the national comparison of many municipalities' exports."""
+    from strategistatus.report import service
+
     fmts = tuple(f.strip() for f in formats.split(",") if f.strip())
     langs = tuple(x.strip() for x in lang.split(",") if x.strip())
     if any(x not in ("da", "en") for x in langs):
@@ -89,6 +89,8 @@ def _national(data: str | None, mixed: list[str], engine: str, master: str | Non
               at: dt.date | None, strategy_file: Path | None, fmts: tuple[str, ...],
               langs: tuple[str, ...], out: Path, *, national: bool) -> None:
     """report --national --data DIR1,DIR2: the national comparison (report/national.py)."""
+    from strategistatus.report import service
+
     if not national:
         _refuse(_("--data reads many municipalities' exports: the report of them is the "
                   "national comparison; add --national."))
@@ -134,6 +136,8 @@ def narrative_set(goal: str, round_name: Annotated[str, typer.Option("--round", 
                   file: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="A text or Markdown file.")],
                   workspace: WorkspaceOption = Path(".")) -> None:
     """Store GOAL's status text for the round from a file."""
+    from strategistatus.report import service
+
     ws = find_workspace(workspace)
     try:
         text = file.read_text(encoding="utf-8-sig")
@@ -180,6 +184,8 @@ round_app = typer.Typer(help="Reporting rounds: close one to freeze its figures.
 def round_close(name: str, at: Annotated[dt.date, typer.Option(parser=date_parser("--at"), metavar=METAVAR, help="The measurement date, e.g. 31.01.2018, 31-01-2018, 31/1/2018 or 2018-01-31.")],
                 workspace: WorkspaceOption = Path(".")) -> None:
     """Freeze round NAME at the date: its report keeps these figures after later imports."""
+    from strategistatus.report import service
+
     ws = find_workspace(workspace)
     with console.status("freezing the figures ..."):
         service.close_round(ws, name, at)

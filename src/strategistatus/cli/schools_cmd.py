@@ -13,11 +13,10 @@ from rich.text import Text
 
 from strategistatus import formatting
 from strategistatus.i18n import _, ngettext
-from strategistatus.workspace import find_workspace
 
 from .common import Format, FormatOption
 from .formats import excel_csv
-from .output import WorkspaceOption, console, err_console
+from .output import WorkspaceOption, console, err_console, find_workspace
 
 COLUMNS = ("school_id", "name", "kind", "grade_from", "grade_to", "district")
 

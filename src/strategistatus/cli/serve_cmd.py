@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from strategistatus.workspace import find_workspace
-
-from .output import WorkspaceOption, console
+from .output import WorkspaceOption, console, find_workspace
 
 
 def serve(

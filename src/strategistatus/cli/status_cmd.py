@@ -24,9 +24,6 @@ from rich.text import Text
 from strategistatus import formatting
 from strategistatus.i18n import _, current_language
 from strategistatus.report.words import STATUS, TEXT, grades
-from strategistatus.status import evaluate
-from strategistatus.strategy import load_strategy
-from strategistatus.workspace import find_workspace
 
 from .common import (
     AtOption,
@@ -40,7 +37,7 @@ from .common import (
     status_word,
 )
 from .formats import excel_csv
-from .output import WorkspaceOption, console
+from .output import WorkspaceOption, console, find_workspace
 
 __all__ = ["STATUS_DA", "Format", "register", "status"]
 
@@ -78,6 +75,9 @@ def status(workspace: WorkspaceOption = Path("."), at: AtOption = None,
            data: DataOption = None, engine: EngineOption = Engine.duckdb,
            master: MasterOption = None, strategy_file: StrategyOption = None) -> None:
     """Every goal and indicator with value, target, deadline and status."""
+    from strategistatus.status import evaluate
+    from strategistatus.strategy import load_strategy
+
     if data is not None:
         from .national_cmd import national_status, refuse_mixed
 

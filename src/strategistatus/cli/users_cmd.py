@@ -15,9 +15,8 @@ from rich.text import Text
 
 from strategistatus import formatting
 from strategistatus.errors import InputError
-from strategistatus.workspace import find_workspace
 
-from .output import WorkspaceOption, console, err_console
+from .output import WorkspaceOption, console, err_console, find_workspace
 
 app = typer.Typer(help="Manage the web app's accounts and roles (every change is audited).")
 

@@ -15,9 +15,6 @@ from rich.table import Table
 from strategistatus import formatting
 from strategistatus.errors import InputError
 from strategistatus.i18n import _, current_language
-from strategistatus.indicators import DIMENSIONS, Context, compute
-from strategistatus.strategy import load_strategy
-from strategistatus.workspace import find_workspace
 
 from .common import (
     AtOption,
@@ -29,7 +26,7 @@ from .common import (
     measurement_day,
 )
 from .formats import excel_csv
-from .output import WorkspaceOption, console
+from .output import WorkspaceOption, console, find_workspace
 
 CSV_KEYS = ["period", "school", "grade", "value", "numerator", "denominator", "excepted", "at"]
 
@@ -43,6 +40,9 @@ def values(indicator: Annotated[str, typer.Argument(
            school: SchoolOption = None, output: FormatOption = Format.table) -> None:
     """One indicator's figures by school, grade and period (without a period in --by: the
     period its status is judged on)."""
+    from strategistatus.indicators import Context, compute
+    from strategistatus.strategy import load_strategy
+
     ws = find_workspace(workspace)
     strategy = load_strategy(ws.strategy_path)
     known = [ind.id for _goal, ind in strategy.indicators()]
@@ -86,6 +86,8 @@ def _guess(word: str, known: list[str]) -> str | None:
 
 def _dimensions(by: str) -> tuple[str, ...]:
     """The --by list; an unknown dimension is an error naming the ones there are."""
+    from strategistatus.indicators import DIMENSIONS
+
     dims = tuple(b.strip() for b in by.split(",") if b.strip())
     for d in dims:
         if d not in DIMENSIONS:

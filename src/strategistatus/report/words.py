@@ -9,10 +9,12 @@ key is a type error).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
-from strategistatus.indicators.periods import PeriodKind, period_of
 from strategistatus.text import md_escape
+
+if TYPE_CHECKING:
+    from strategistatus.indicators.periods import PeriodKind
 
 STATUS = {
     "da": {"met": "Opfyldt", "on_track": "På vej", "at_risk": "I fare", "not_met": "Ikke opfyldt",
@@ -237,6 +239,8 @@ def lit(value: object) -> str:
 def periods_end(label: str, day: dt.date) -> bool:
     """Whether ``day`` is the last day of the period ``label`` (2016, 2016/17, 2017-12): a
     target due then is written "i 2016" rather than "senest 31. december 2016"."""
+    from strategistatus.indicators.periods import period_of  # the words load without Ibis
+
     kind: PeriodKind = "school_year" if "/" in label else ("month" if "-" in label else "year")
     period = period_of(kind, day)
     return period.label == label and period.end == day

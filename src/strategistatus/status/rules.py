@@ -22,11 +22,9 @@ from strategistatus.indicators import Context, Result, compute, default_period
 from strategistatus.indicators.base import REGISTRY
 from strategistatus.indicators.headline import choose_target, judged_in_total, judged_point
 from strategistatus.indicators.periods import period_of
+from strategistatus.statuses import ORDER
 
 from .forecast import least_squares
-
-ORDER = ("not_met", "at_risk", "no_data", "in_progress", "on_track", "met", "informational")
-"""Worst first: a goal takes the worst status of its indicators (informational aside)."""
 
 
 @dataclass(slots=True)
