@@ -28,7 +28,6 @@ import datetime as dt
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -37,7 +36,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from national_speed import SIZES, _demo, _listed, folders_of, run  # noqa: E402
+from national_speed import (  # noqa: E402
+    SIZES,
+    _demo,
+    _listed,
+    folders_of,
+    parsed_with_child,
+    run,
+)
 
 PARTS = ("pandas reads", "DuckDB reads", "DuckDB alone, 1 core", "DuckDB alone, every core")
 
@@ -113,30 +119,15 @@ def _strategistatus_sql(folders: list[Path], at: dt.date
     return queries, tables
 
 
-def _part(part: str, folders: list[Path], at: dt.date) -> dict[str, float]:
-    listing = HERE / "_work" / "national-folders.txt"
-    listing.parent.mkdir(parents=True, exist_ok=True)
-    listing.write_text("\n".join(str(f) for f in folders))
-    done = subprocess.run([sys.executable, __file__, "--child", part, "--at", at.isoformat(),
-                           "--folders", str(listing)], capture_output=True, text=True,
-                          env={**os.environ, "STRATEGISTATUS_SQL_CACHE": "off"})
-    if done.returncode != 0:
-        raise SystemExit(f"{part} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--at", type=dt.date.fromisoformat, default=dt.date(2018, 1, 31))
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--sizes", type=_listed(SIZES), default=list(SIZES))
-    parser.add_argument("--child", choices=PARTS)
-    parser.add_argument("--folders", type=Path)
-    args = parser.parse_args()
+    args = parsed_with_child(parser, PARTS)
     if args.child:
-        folders = [Path(x) for x in args.folders.read_text().splitlines()]
-        print(json.dumps(child(args.child, folders, args.at)))
+        print(json.dumps(child(args.child, args.folders, args.at)))
         return
     data = args.data or _demo()
     print(f"cores {os.cpu_count()}, at {args.at}, medians of {args.repeats} runs")
@@ -154,7 +145,7 @@ def main() -> None:
             seconds["strategistatus"].append(
                 run("strategistatus", folders, args.at, cache)["seconds"])
             for part in PARTS:
-                seconds[part].append(_part(part, folders, args.at)["seconds"])
+                seconds[part].append(run(part, folders, args.at, script=__file__)["seconds"])
         m = {k: statistics.median(v) for k, v in seconds.items()}
         alone = min(m["DuckDB alone, 1 core"], m["DuckDB alone, every core"])
         ratios = (m["pandas"] / alone, m["pandas"] / (m["DuckDB reads"] + alone),

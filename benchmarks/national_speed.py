@@ -134,19 +134,31 @@ def folders_of(data: Path, size: str) -> list[Path]:
     return out
 
 
-def run(impl: str, folders: list[Path], at: dt.date, cache: Path | None = None
-        ) -> dict[str, Any]:
-    """One run in a new process; ``cache``: the folder of the SQL strategistatus compiled
-    (``indicators.compiled``; None: none kept)."""
+def run(impl: str, folders: list[Path], at: dt.date, cache: Path | None = None,
+        script: str = __file__) -> dict[str, Any]:
+    """One run of ``script --child impl`` in a new process; ``cache``: the folder of the SQL
+    strategistatus compiled (``indicators.compiled``; None: none kept)."""
     listing = HERE / "_work" / "national-folders.txt"
     listing.parent.mkdir(parents=True, exist_ok=True)
     listing.write_text("\n".join(str(f) for f in folders))
     env = {**os.environ, "STRATEGISTATUS_SQL_CACHE": str(cache) if cache else "off"}
-    done = subprocess.run([sys.executable, __file__, "--child", impl, "--at", at.isoformat(),
+    done = subprocess.run([sys.executable, script, "--child", impl, "--at", at.isoformat(),
                            "--folders", str(listing)], capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"{impl} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def parsed_with_child(parser: argparse.ArgumentParser, parts: tuple[str, ...]
+                      ) -> argparse.Namespace:
+    """The arguments, with a child run's (``run``): ``--child`` (one of ``parts``) and
+    ``--folders`` (the file listing them, read into a list of paths)."""
+    parser.add_argument("--child", choices=parts)
+    parser.add_argument("--folders", type=Path)
+    args = parser.parse_args()
+    if args.child:
+        args.folders = [Path(x) for x in args.folders.read_text().splitlines()]
+    return args
 
 
 def rows_of_data(folders: list[Path]) -> int:
@@ -169,12 +181,9 @@ def main() -> None:
                         help="the sizes to measure, separated by commas (default: all three)")
     parser.add_argument("--only", type=_listed(IMPLEMENTATIONS), default=list(IMPLEMENTATIONS),
                         help="the implementations to run, separated by commas (default: all)")
-    parser.add_argument("--child", choices=IMPLEMENTATIONS)
-    parser.add_argument("--folders", type=Path)
-    args = parser.parse_args()
+    args = parsed_with_child(parser, IMPLEMENTATIONS)
     if args.child:
-        folders = [Path(x) for x in args.folders.read_text().splitlines()]
-        print(json.dumps(child(args.child, folders, args.at)))
+        print(json.dumps(child(args.child, args.folders, args.at)))
         return
     data = args.data or _demo()
     impls = [i for i in IMPLEMENTATIONS if i in args.only and not (i == "spark" and args.no_spark)
