@@ -22,7 +22,6 @@ WorkspaceOption = Annotated[
 ]
 
 
-
 def find_workspace(path: Path) -> Workspace:
     """``workspace.find_workspace``, imported when a command runs: its settings' models took
     a tenth of a second of every command's start, ``--help`` included."""
