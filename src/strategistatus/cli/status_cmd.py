@@ -75,15 +75,15 @@ def status(workspace: WorkspaceOption = Path("."), at: AtOption = None,
            data: DataOption = None, engine: EngineOption = Engine.duckdb,
            master: MasterOption = None, strategy_file: StrategyOption = None) -> None:
     """Every goal and indicator with value, target, deadline and status."""
-    from strategistatus.status import evaluate
-    from strategistatus.strategy import load_strategy
-
     if data is not None:
         from .national_cmd import national_status, refuse_mixed
 
         refuse_mixed(workspace != Path("."), school)
         national_status(data, engine.value, master, at, strategy_file, output)
         return
+    from strategistatus.status import evaluate
+    from strategistatus.strategy import load_strategy
+
     ws = find_workspace(workspace)
     strategy = load_strategy(ws.strategy_path)
     with ws.open_store(read_only=True) as store:

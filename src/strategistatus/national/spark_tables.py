@@ -99,27 +99,28 @@ def spark_session(master: str | None, scratch: Path | None = None) -> Any:
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise SourceError(_("the Spark engine needs Java 17 or newer (Debian: apt-get "
                             "install default-jre-headless)"))
-    builder = (SparkSession.builder.appName("strategistatus").master(master or "local[*]")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.shuffle.partitions", "8")
-               .config("spark.driver.memory", "4g")
-               .config("spark.pyspark.python", sys.executable)  # workers: this Python
-               .config("spark.driver.extraJavaOptions",
-                       f"-Dlog4j2.configurationFile={_log_settings().as_uri()}"))
+    settings: dict[str, Any] = {
+        "spark.app.name": "strategistatus", "spark.master": master or "local[*]",
+        "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false",
+        "spark.sql.session.timeZone": "UTC", "spark.sql.shuffle.partitions": "8",
+        "spark.driver.memory": "4g",
+        "spark.pyspark.python": sys.executable,  # workers: this Python
+        "spark.driver.extraJavaOptions":
+            f"-Dlog4j2.configurationFile={_log_settings().as_uri()}",
+    }
     if scratch is not None:
-        builder = builder.config("spark.local.dir", str(scratch))
-        _started_quietly(builder, scratch / "spark.log")
-    session = builder.getOrCreate()
+        settings["spark.local.dir"] = str(scratch)
+        _started_quietly(settings, scratch / "spark.log")
+    session = SparkSession.builder.config(map=settings).getOrCreate()
     session.sparkContext.setLogLevel("OFF")  # its errors reach the command as exceptions
     return session
 
 
-def _started_quietly(builder: Any, log: Path) -> None:
-    """Starts Spark's Java process (unless one runs) with its own output written to ``log``:
-    Java and Spark print lines of their own as they start (``WARNING: Using incubator
-    modules``, ``Setting default log level``), between the command's lines. Its errors
+def _started_quietly(settings: dict[str, Any], log: Path) -> None:
+    """Starts Spark's Java process (unless one runs) with ``settings``, its own output
+    written to ``log``: Java and Spark print lines of their own as they start (``WARNING:
+    Using incubator modules``, ``Setting default log level``), between the command's
+    lines. Its errors
     reach the command as exceptions; when Java cannot start at all, the log's last lines
     are said."""
     from pyspark import SparkConf, SparkContext
@@ -129,9 +130,7 @@ def _started_quietly(builder: Any, log: Path) -> None:
 
     if SparkContext._active_spark_context is not None:
         return
-    conf = SparkConf()
-    for key, value in builder._options.items():
-        conf.set(key, value)
+    conf = SparkConf().setAll(list(settings.items()))
     with log.open("ab") as out:
         try:
             gateway = launch_gateway(conf, popen_kwargs={"stdout": out, "stderr": out})
